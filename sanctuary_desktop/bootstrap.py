@@ -1,0 +1,47 @@
+"""Start-up shared by the GUI and the command line: data folder, logging, database."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+from sanctuary_desktop.store.database import Database
+from sanctuary_desktop.store.location import (
+    ENV_DATABASE_URL,
+    PRIVATE_FILE,
+    DataFolder,
+    resolve_data_dir,
+)
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
+
+
+def data_folder(cli_value: str | None) -> DataFolder:
+    return DataFolder(resolve_data_dir(cli_value)).prepare()
+
+
+def configure_logging(folder: DataFolder, *, verbose: bool = False) -> Path:
+    """A rotating log in the data folder, owner-only; returns its path."""
+    path = folder.logs / "sanctuary.log"
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    path.touch(exist_ok=True)
+    path.chmod(PRIVATE_FILE)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "sanctuary", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler.sanctuary = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return path
+
+
+def database_for(folder: DataFolder, url: str | None = None) -> Database:
+    """The folder's SQLite file, or a shared server when a URL is given."""
+    chosen = url or os.environ.get(ENV_DATABASE_URL)
+    return Database(chosen or folder.sqlite_url, backups_dir=folder.backups)

@@ -1,0 +1,1 @@
+"""Pure Python rules of the app: no Qt, no SQLAlchemy."""

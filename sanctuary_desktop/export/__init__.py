@@ -1,0 +1,1 @@
+"""Files for people outside the app: iCalendar files and PDFs, from plain dataclasses. No Qt."""

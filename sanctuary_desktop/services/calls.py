@@ -1,0 +1,189 @@
+"""Calls of a cohort: generate a series, add, move, cancel, delete; the calendar's view."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from sanctuary_desktop.domain.errors import Collector, ValidationError
+from sanctuary_desktop.domain.schedule import Cadence, generate_starts, local_to_utc
+from sanctuary_desktop.domain.zones import zone
+from sanctuary_desktop.services.cohorts import load_cohort
+from sanctuary_desktop.services.views import CallView, Outcome, Topic, call_views
+from sanctuary_desktop.store.database import Database
+from sanctuary_desktop.store.models import Call, Cohort
+
+MAX_CALL_MINUTES = 24 * 60
+
+
+def _load(session: Session, call_id: int) -> Call:
+    call = session.get(Call, call_id)
+    if call is None:
+        raise ValidationError.single("Call", f"no call with id {call_id}")
+    return call
+
+
+def _view_of(session: Session, call: Call) -> CallView:
+    session.flush()
+    cohort = call.cohort
+    session.refresh(cohort, ["calls"])
+    return next(v for v in call_views(cohort.calls, cohort) if v.id == call.id)
+
+
+def _check_minutes(minutes: int) -> None:
+    if not 0 < minutes <= MAX_CALL_MINUTES:
+        raise ValidationError.single("Length", "must be more than zero and at most 24 hours")
+
+
+def _check_instant(starts_at: datetime) -> None:
+    if starts_at.tzinfo is None:
+        raise ValidationError.single("Start", "needs a time zone")
+
+
+def list_cohort_calls(db: Database, cohort_id: int) -> list[CallView]:
+    with db.reading() as session:
+        cohort = load_cohort(session, cohort_id)
+        return call_views(cohort.calls, cohort)
+
+
+def list_calls_between(
+    db: Database, start: datetime, end: datetime, *, include_archived: bool = False
+) -> list[CallView]:
+    """Every cohort's calls starting in [start, end), for the calendar."""
+    with db.reading() as session:
+        query = select(Cohort).options(selectinload(Cohort.calls))
+        if not include_archived:
+            query = query.where(Cohort.archived.is_(False))
+        query = query.where(Cohort.calls.any((Call.starts_at >= start) & (Call.starts_at < end)))
+        views = [
+            view
+            for cohort in session.scalars(query)
+            for view in call_views(cohort.calls, cohort)
+            if start <= view.starts_at < end
+        ]
+        return sorted(views, key=lambda v: (v.starts_at, v.cohort_name))
+
+
+def get_call(db: Database, call_id: int) -> CallView:
+    with db.reading() as session:
+        call = _load(session, call_id)
+        cohort = call.cohort
+        return next(v for v in call_views(cohort.calls, cohort) if v.id == call_id)
+
+
+def generate_series(
+    db: Database, cohort_id: int, cadence: Cadence, *, replace_planned: bool = False
+) -> Outcome[list[CallView]]:
+    """Add a series of calls; with replace_planned, future calls not yet held go first."""
+    with db.unit_of_work() as session:
+        cohort = load_cohort(session, cohort_id)
+        if cadence.zone != cohort.home_tz:
+            raise ValidationError.single("Time zone", "must be the cohort's home time zone")
+        starts = generate_starts(cadence)
+        if replace_planned:
+            now = datetime.now(UTC)
+            for call in list(cohort.calls):
+                if call.starts_at > now:
+                    session.delete(call)
+            session.flush()
+        for start in starts:
+            session.add(Call(cohort_id=cohort.id, starts_at=start, minutes=cohort.call_minutes))
+        session.flush()
+        session.refresh(cohort, ["calls"])
+        views = call_views(cohort.calls, cohort)
+        return Outcome.of([v for v in views if v.starts_at in starts], Topic.CALLS)
+
+
+def add_call(
+    db: Database, cohort_id: int, starts_at: datetime, minutes: int, *, title: str = ""
+) -> Outcome[CallView]:
+    _check_instant(starts_at)
+    _check_minutes(minutes)
+    with db.unit_of_work() as session:
+        load_cohort(session, cohort_id)
+        call = Call(cohort_id=cohort_id, starts_at=starts_at, minutes=minutes, title=title.strip())
+        session.add(call)
+        return Outcome.of(_view_of(session, call), Topic.CALLS)
+
+
+def update_call(
+    db: Database,
+    call_id: int,
+    *,
+    starts_at: datetime,
+    minutes: int,
+    title: str = "",
+    notes: str = "",
+) -> Outcome[CallView]:
+    """Move or re-time one call; calendars see a new revision of the same event."""
+    _check_instant(starts_at)
+    _check_minutes(minutes)
+    with db.unit_of_work() as session:
+        call = _load(session, call_id)
+        if call.starts_at != starts_at or call.minutes != minutes:
+            call.revision += 1
+        call.starts_at = starts_at
+        call.minutes = minutes
+        call.title = title.strip()
+        call.notes = notes.strip()
+        return Outcome.of(_view_of(session, call), Topic.CALLS)
+
+
+def set_cancelled(db: Database, call_id: int, cancelled: bool) -> Outcome[CallView]:
+    with db.unit_of_work() as session:
+        call = _load(session, call_id)
+        if call.cancelled != cancelled:
+            call.cancelled = cancelled
+            call.revision += 1
+        return Outcome.of(_view_of(session, call), Topic.CALLS)
+
+
+def delete_call(db: Database, call_id: int) -> Outcome[int]:
+    with db.unit_of_work() as session:
+        session.delete(_load(session, call_id))
+        return Outcome.of(call_id, Topic.CALLS)
+
+
+def set_local_times(
+    db: Database, cohort_id: int, times: Sequence[tuple[int, time]]
+) -> Outcome[list[CallView]]:
+    """Give calls new local start times in the cohort's zone, keeping their local dates.
+
+    Used to apply a planner suggestion, or to alternate between two times."""
+    errors = Collector()
+    with db.unit_of_work() as session:
+        cohort = load_cohort(session, cohort_id)
+        by_id = {c.id: c for c in cohort.calls}
+        home = zone(cohort.home_tz)
+        for call_id, local_time in times:
+            call = by_id.get(call_id)
+            if call is None:
+                errors.add("Call", f"call {call_id} is not in this cohort")
+                continue
+            local_date = call.starts_at.astimezone(home).date()
+            new_start = local_to_utc(local_date, local_time, cohort.home_tz)
+            if new_start != call.starts_at:
+                call.starts_at = new_start
+                call.revision += 1
+        errors.raise_if_any()
+        session.flush()
+        session.refresh(cohort, ["calls"])
+        return Outcome.of(call_views(cohort.calls, cohort), Topic.CALLS)
+
+
+def local_dates(calls: Sequence[CallView], zone_name: str) -> list[date]:
+    home = zone(zone_name)
+    return [c.starts_at.astimezone(home).date() for c in calls if not c.cancelled]
+
+
+def month_bounds(year: int, month: int, zone_name: str) -> tuple[datetime, datetime]:
+    """The instants where a month starts and ends in a zone (for the calendar's month view)."""
+    first = date(year, month, 1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    home = zone(zone_name)
+    start = datetime.combine(first, time(0), home).astimezone(UTC)
+    end = datetime.combine(following, time(0), home).astimezone(UTC)
+    return start, end

@@ -1,0 +1,126 @@
+"""What happened in a call: attendance and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import delete, select
+
+from sanctuary_desktop.domain.errors import Collector, ValidationError
+from sanctuary_desktop.services.views import Outcome, Topic
+from sanctuary_desktop.store.database import Database
+from sanctuary_desktop.store.models import Attendance, Call, Note, Participant, utc_now
+
+
+class NoteKind(StrEnum):
+    NOTE = "note"
+    INSIGHT = "insight"
+    QUOTE = "quote"
+    ACTION = "action"
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: int
+    call_id: int
+    kind: NoteKind
+    text: str
+    stage: str
+    owner_id: int | None
+    tags: tuple[str, ...]
+    created_at: datetime
+
+
+def record_attendance(db: Database, call_id: int, present: Collection[int]) -> Outcome[int]:
+    """Replace a call's attendance: everyone on the roster is present or absent."""
+    with db.unit_of_work() as session:
+        call = session.get(Call, call_id)
+        if call is None:
+            raise ValidationError.single("Call", f"no call with id {call_id}")
+        roster = set(
+            session.scalars(select(Participant.id).where(Participant.cohort_id == call.cohort_id))
+        )
+        strangers = set(present) - roster
+        if strangers:
+            raise ValidationError.single("Attendance", "lists people who are not in this cohort")
+        session.execute(delete(Attendance).where(Attendance.call_id == call_id))
+        session.add_all(
+            Attendance(call_id=call_id, participant_id=pid, present=pid in present)
+            for pid in sorted(roster)
+        )
+        return Outcome.of(call_id, Topic.CALLS)
+
+
+def attendance(db: Database, call_id: int) -> dict[int, bool]:
+    with db.reading() as session:
+        rows = session.execute(
+            select(Attendance.participant_id, Attendance.present).where(
+                Attendance.call_id == call_id
+            )
+        )
+        return {pid: present for pid, present in rows}
+
+
+def add_note(
+    db: Database,
+    call_id: int,
+    text: str,
+    *,
+    kind: NoteKind = NoteKind.NOTE,
+    stage: str = "",
+    owner_id: int | None = None,
+    tags: Collection[str] = (),
+    created_at: datetime | None = None,
+) -> Outcome[NoteView]:
+    errors = Collector()
+    text = text.strip()
+    if not text:
+        errors.add("Note", "must not be empty")
+    if kind is NoteKind.ACTION and owner_id is None:
+        errors.add("Owner", "an action needs someone who owns it")
+    errors.raise_if_any()
+    clean_tags = tuple(sorted({t.strip().lower() for t in tags if t.strip()}))
+    with db.unit_of_work() as session:
+        call = session.get(Call, call_id)
+        if call is None:
+            raise ValidationError.single("Call", f"no call with id {call_id}")
+        if owner_id is not None:
+            owner = session.get(Participant, owner_id)
+            if owner is None or owner.cohort_id != call.cohort_id:
+                raise ValidationError.single("Owner", "is not in this cohort")
+        note = Note(
+            call_id=call_id,
+            kind=kind.value,
+            text=text,
+            stage=stage.strip(),
+            owner_id=owner_id,
+            tags=",".join(clean_tags),
+            created_at=created_at or utc_now(),
+        )
+        session.add(note)
+        session.flush()
+        return Outcome.of(_note_view(note), Topic.CALLS)
+
+
+def list_notes(db: Database, call_id: int) -> list[NoteView]:
+    with db.reading() as session:
+        rows = session.scalars(
+            select(Note).where(Note.call_id == call_id).order_by(Note.created_at, Note.id)
+        )
+        return [_note_view(n) for n in rows]
+
+
+def _note_view(note: Note) -> NoteView:
+    return NoteView(
+        id=note.id,
+        call_id=note.call_id,
+        kind=NoteKind(note.kind),
+        text=note.text,
+        stage=note.stage,
+        owner_id=note.owner_id,
+        tags=tuple(t for t in note.tags.split(",") if t),
+        created_at=note.created_at,
+    )

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the engine, units of work and migrations."""

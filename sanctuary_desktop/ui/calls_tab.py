@@ -1,0 +1,593 @@
+"""The Calls tab: a cohort's calls, everyone's local time for each, and calendar export."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QTime, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sanctuary_desktop.domain.errors import ValidationError
+from sanctuary_desktop.domain.schedule import (
+    WEEKDAY_NAMES,
+    Cadence,
+    CadenceKind,
+    describe,
+    generate_starts,
+    local_to_utc,
+)
+from sanctuary_desktop.domain.timeplan import Band, LocalSlot, local_slots
+from sanctuary_desktop.domain.zones import city_of, zone
+from sanctuary_desktop.services import calendar_export, calls
+from sanctuary_desktop.services.views import CallView, CohortPlan
+from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
+from sanctuary_desktop.ui.theme import BAND_EDGE, BAND_GOOD, BAND_NIGHT, TEXT_MUTED, WARN
+from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm
+
+BAND_COLORS = {Band.GOOD: BAND_GOOD, Band.EDGE: BAND_EDGE, Band.NIGHT: BAND_NIGHT}
+WEEK_CHOICES = (("first", 1), ("second", 2), ("third", 3), ("fourth", 4), ("last", -1))
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class SeriesDialog(QDialog):
+    """Generate calls from a cadence, previewing the dates before anything is written."""
+
+    def __init__(self, ctx: AppContext, plan: CohortPlan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan = plan
+        cohort = plan.cohort
+        self.setWindowTitle("Generate a series of calls")
+        self.setMinimumWidth(560)
+        self.form = FieldForm()
+        self.kind = QComboBox()
+        self.kind.addItem("Monthly, on a weekday", CadenceKind.MONTHLY_WEEKDAY)
+        self.kind.addItem("Weekly", CadenceKind.WEEKLY)
+        self.kind.addItem("Every few weeks", CadenceKind.EVERY_N_WEEKS)
+        self.week = QComboBox()
+        for label, value in WEEK_CHOICES:
+            self.week.addItem(label, value)
+        self.week.setAccessibleName("Week of the month")
+        self.weekday = QComboBox()
+        for i, name in enumerate(WEEKDAY_NAMES):
+            self.weekday.addItem(name, i)
+        self.weekday.setCurrentIndex(3)
+        self.weekday.setAccessibleName("Weekday")
+        self.every = QSpinBox()
+        self.every.setRange(1, 52)
+        self.every.setValue(2)
+        self.every.setPrefix("every ")
+        self.every.setSuffix(" weeks")
+        self.every.setAccessibleName("Every N weeks")
+        day_row = QWidget()
+        day_layout = QHBoxLayout(day_row)
+        day_layout.setContentsMargins(0, 0, 0, 0)
+        self.the = QLabel("the")
+        for widget in (self.the, self.week, self.weekday, self.every):
+            day_layout.addWidget(widget)
+        day_layout.addStretch(1)
+        self.start_time = QTimeEdit(QTime(9, 0))
+        self.start_time.setDisplayFormat("HH:mm")
+        self.first = QDateEdit(_qdate(max(cohort.start_date, ctx.clock().date())))
+        self.first.setCalendarPopup(True)
+        self.first.setDisplayFormat("ddd d MMM yyyy")
+        self.by_count = QRadioButton("this many calls:")
+        self.count = QSpinBox()
+        self.count.setRange(0, 200)
+        self.count.setValue(7)
+        self.by_until = QRadioButton("until the cohort ends")
+        self.by_count.setChecked(True)
+        repeat = QWidget()
+        repeat_layout = QHBoxLayout(repeat)
+        repeat_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.by_count, self.count, self.by_until):
+            repeat_layout.addWidget(widget)
+        repeat_layout.addStretch(1)
+        self.count.setAccessibleName("Number of calls")
+        self.replace = QComboBox()
+        self.replace.addItem("Keep the calls already planned", False)
+        self.replace.addItem("Replace upcoming calls", True)
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setProperty("role", "muted")
+        self.preview.setMinimumHeight(120)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        self.form.add_row("Repeats", self.kind)
+        self.form.add_row("Weekday", day_row, "On")
+        self.form.add_row("Time", self.start_time, f"Start time ({city_of(cohort.home_tz)})")
+        self.form.add_row("First date", self.first, "From")
+        self.form.add_row("Repeat", repeat, "Ends after")
+        self.form.add_row("Existing calls", self.replace)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Add these calls")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(self.preview)
+        layout.addWidget(buttons)
+        for signal in (
+            self.kind.currentIndexChanged,
+            self.week.currentIndexChanged,
+            self.weekday.currentIndexChanged,
+            self.every.valueChanged,
+            self.start_time.timeChanged,
+            self.first.dateChanged,
+            self.count.valueChanged,
+            self.by_count.toggled,
+        ):
+            signal.connect(self.update_preview)
+        self.update_preview()
+
+    def cadence(self) -> Cadence:
+        kind: CadenceKind = self.kind.currentData()
+        return Cadence(
+            kind=kind,
+            first_date=self.first.date().toPython(),  # type: ignore[arg-type]
+            local_time=self.start_time.time().toPython(),  # type: ignore[arg-type]
+            zone=self.plan.cohort.home_tz,
+            count=self.count.value() if self.by_count.isChecked() else None,
+            until=None if self.by_count.isChecked() else self.plan.cohort.end_date,
+            weekday=self.weekday.currentData(),
+            week_of_month=self.week.currentData(),
+            interval_weeks=self.every.value() if kind is CadenceKind.EVERY_N_WEEKS else 1,
+        )
+
+    def update_preview(self) -> None:
+        kind = self.kind.currentData()
+        self.week.setVisible(kind is CadenceKind.MONTHLY_WEEKDAY)
+        self.the.setVisible(kind is CadenceKind.MONTHLY_WEEKDAY)
+        self.every.setVisible(kind is CadenceKind.EVERY_N_WEEKS)
+        self.count.setEnabled(self.by_count.isChecked())
+        self.form.clear_errors()
+        try:
+            cadence = self.cadence()
+            starts = generate_starts(cadence)
+        except ValidationError as error:
+            self.form.show_errors(error)
+            self.preview.setText("")
+            self.ok.setEnabled(False)
+            return
+        home = zone(self.plan.cohort.home_tz)
+        shown = [f"{s.astimezone(home):%a %d %b %Y, %H:%M}" for s in starts[:8]]
+        more = f"\n… and {len(starts) - 8} more" if len(starts) > 8 else ""
+        self.preview.setText(f"{describe(cadence)}:\n" + "\n".join(shown) + more)
+        self.ok.setEnabled(True)
+
+    def submit(self) -> None:
+        try:
+            cadence = self.cadence()
+        except ValidationError as error:
+            self.form.show_errors(error)
+            return
+        self.ok.setEnabled(False)
+        self.ctx.services.call(
+            calls.generate_series,
+            self.plan.cohort.id,
+            cadence,
+            replace_planned=self.replace.currentData(),
+            then=lambda _views: self.accept(),
+            failed=self._failed,
+        )
+
+    def _failed(self, error: ValidationError) -> None:
+        self.ok.setEnabled(True)
+        self.form.show_errors(error)
+
+
+class CallDialog(QDialog):
+    """Add one call, or move and re-time an existing one."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        plan: CohortPlan,
+        call: CallView | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan = plan
+        self.call = call
+        home_name = plan.cohort.home_tz
+        home = zone(home_name)
+        self.setWindowTitle(f"Move {call.label}" if call else "Add a call")
+        if call:
+            local = call.starts_at.astimezone(home)
+        else:
+            day = ctx.clock().astimezone(home).date() + timedelta(days=7)
+            local = datetime.combine(day, time(9, 0), home)
+        self.form = FieldForm()
+        self.day = QDateEdit(_qdate(local.date()))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("ddd d MMM yyyy")
+        self.start = QTimeEdit(QTime(local.hour, local.minute))
+        self.start.setDisplayFormat("HH:mm")
+        self.minutes = QSpinBox()
+        self.minutes.setRange(-1, 24 * 60)
+        self.minutes.setSingleStep(15)
+        self.minutes.setSuffix(" minutes")
+        self.minutes.setValue(call.minutes if call else plan.cohort.call_minutes)
+        self.title = QLineEdit(call.title if call else "")
+        self.title.setPlaceholderText("Leave empty for “Call N of M”")
+        self.notes = QPlainTextEdit(call.notes if call else "")
+        self.notes.setFixedHeight(70)
+        self.notes.setTabChangesFocus(True)
+        self.form.add_row("Date", self.day)
+        self.form.add_row("Start", self.start, f"Start ({city_of(home_name)})")
+        self.form.add_row("Length", self.minutes)
+        self.form.add_row("Title", self.title)
+        self.form.add_row("Notes", self.notes)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save" if call else "Add call")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+
+    def starts_at(self) -> datetime:
+        return local_to_utc(
+            self.day.date().toPython(),  # type: ignore[arg-type]
+            self.start.time().toPython(),  # type: ignore[arg-type]
+            self.plan.cohort.home_tz,
+        )
+
+    def submit(self) -> None:
+        self.form.clear_errors()
+        self.save_button.setEnabled(False)
+        if self.call is None:
+            self.ctx.services.call(
+                calls.add_call,
+                self.plan.cohort.id,
+                self.starts_at(),
+                self.minutes.value(),
+                title=self.title.text(),
+                then=self._done,
+                failed=self._failed,
+            )
+        else:
+            self.ctx.services.call(
+                calls.update_call,
+                self.call.id,
+                starts_at=self.starts_at(),
+                minutes=self.minutes.value(),
+                title=self.title.text(),
+                notes=self.notes.toPlainText(),
+                then=self._done,
+                failed=self._failed,
+            )
+
+    def _done(self, view: CallView) -> None:
+        self.saved.emit(view)
+        self.accept()
+
+    def _failed(self, error: ValidationError) -> None:
+        self.save_button.setEnabled(True)
+        self.form.show_errors(error)
+
+
+class CallsTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan: CohortPlan | None = None
+        self.dialog: QWidget | None = None
+        self.slots: dict[int, list[LocalSlot]] = {}
+        self.model: RowsModel[CallView] = RowsModel(self._columns())
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Calls")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.slot_model: RowsModel[LocalSlot] = RowsModel(
+            [
+                Column("Participant", lambda s: s.person.name),
+                Column("Where", lambda s: s.person.city),
+                Column(
+                    "Local time",
+                    lambda s: f"{s.label}–{s.end:%H:%M}"
+                    + (f" ({s.day_note})" if s.day_note else ""),
+                    background=lambda s: BAND_COLORS[s.band],
+                ),
+                Column(
+                    "",
+                    lambda s: ("early" if s.early else "late") if s.out_of_hours else "",
+                    foreground=lambda _s: QColor(WARN),
+                ),
+            ]
+        )
+        self.slot_table = QTableView()
+        self.slot_table.setModel(self.slot_model)
+        self.slot_table.setAccessibleName("Local times of the selected call")
+        self.slot_table.verticalHeader().hide()
+        self.slot_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.slot_table.horizontalHeader().setStretchLastSection(True)
+        self.slot_title = QLabel("Select a call to see everyone's local time")
+        self.slot_title.setProperty("role", "section")
+        self.slot_title.setWordWrap(True)
+
+        self.generate_button = QPushButton("Generate series…")
+        self.generate_button.setProperty("role", "primary")
+        self.generate_button.clicked.connect(self.generate)
+        self.add_button = QPushButton("Add call…")
+        self.add_button.clicked.connect(self.add)
+        self.move_button = QPushButton("Move…")
+        self.move_button.clicked.connect(self.edit_selected)
+        self.cancel_button = QPushButton("Cancel call")
+        self.cancel_button.clicked.connect(self.toggle_cancel)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.export_button = QPushButton("Export to calendar…")
+        self.export_button.setToolTip(
+            "Save an .ics file that Google Calendar, Outlook and Apple Calendar import"
+        )
+        self.export_button.clicked.connect(self.export_ics)
+        self.summary = QLabel()
+        self.summary.setProperty("role", "muted")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary, 1)
+        for button in (
+            self.export_button,
+            self.delete_button,
+            self.cancel_button,
+            self.move_button,
+            self.add_button,
+            self.generate_button,
+        ):
+            bar.addWidget(button)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(8, 0, 0, 0)
+        side_layout.addWidget(self.slot_title)
+        side_layout.addWidget(self.slot_table, 1)
+        self.empty = QLabel(
+            "No calls yet. Use “Generate series…” to plan them all at once — for example "
+            "the first Thursday of each month at 9:00 — or add single calls."
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setProperty("role", "muted")
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.body = QStackedWidget()
+        self.body.addWidget(self.empty)
+        self.body.addWidget(splitter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 10, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.body, 1)
+        self.message.hide()
+        self._update_buttons()
+
+    # -- columns and data ----------------------------------------------------------------
+
+    def _columns(self) -> list[Column[CallView]]:
+        def mine(call: CallView) -> datetime:
+            return call.starts_at.astimezone(zone(self.ctx.facilitator_zone))
+
+        def out_count(call: CallView) -> str:
+            slots = self.slots.get(call.id, [])
+            n = sum(1 for s in slots if s.out_of_hours)
+            if call.cancelled or not slots:
+                return ""
+            return "everyone in hours" if n == 0 else f"{n} out of hours"
+
+        def out_names(call: CallView) -> str:
+            return ", ".join(
+                f"{s.person.name} ({s.label})" for s in self.slots.get(call.id, []) if s.out_of_hours
+            )
+
+        def muted(call: CallView) -> QColor | None:
+            return QColor(TEXT_MUTED) if call.cancelled or call.starts_at < self.ctx.clock() else None
+
+        return [
+            Column("Call", lambda c: c.label, foreground=muted),
+            Column("Date", lambda c: f"{mine(c):%a %d %b %Y}", foreground=muted),
+            Column(
+                "Your time",
+                lambda c: f"{mine(c):%H:%M}–{mine(c) + timedelta(minutes=c.minutes):%H:%M}",
+                foreground=muted,
+            ),
+            Column(
+                "Home time",
+                lambda c: f"{c.starts_at.astimezone(zone(c.cohort_tz)):%a %H:%M}",
+                tooltip=lambda c: c.cohort_tz,
+                foreground=muted,
+            ),
+            Column("Length", lambda c: f"{c.minutes} min", align_right=True, foreground=muted),
+            Column(
+                "Time zones",
+                lambda c: "cancelled" if c.cancelled else out_count(c),
+                tooltip=out_names,
+                foreground=lambda c: QColor(WARN) if out_names(c) and not c.cancelled else muted(c),
+            ),
+        ]
+
+    def set_plan(self, plan: CohortPlan) -> None:
+        selected = self.selected()
+        self.plan = plan
+        cohort = plan.cohort
+        people = plan.people
+        self.slots = {
+            c.id: local_slots(c.starts_at, c.minutes, people, cohort.waking_hours, cohort.home_tz)
+            for c in plan.calls
+        }
+        self.model.set_rows(plan.calls)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        held = sum(1 for c in plan.calls if not c.cancelled and c.starts_at < self.ctx.clock())
+        planned = sum(1 for c in plan.calls if not c.cancelled)
+        self.summary.setText(
+            f"{planned} calls, {held} held · times shown in your zone "
+            f"({city_of(self.ctx.facilitator_zone)})"
+        )
+        self.body.setCurrentIndex(1 if plan.calls else 0)
+        if selected is not None:
+            self.select_call(selected.id)
+        elif plan.calls:
+            upcoming = [c for c in plan.calls if c.starts_at >= self.ctx.clock()]
+            self.select_call((upcoming or list(plan.calls))[0].id)
+        self._selection_changed()
+
+    def selected(self) -> CallView | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def select_call(self, call_id: int) -> None:
+        for row, call in enumerate(self.model.rows):
+            if call.id == call_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+                return
+
+    def _selection_changed(self) -> None:
+        call = self.selected()
+        if call is None or self.plan is None:
+            self.slot_model.set_rows([])
+            self.slot_title.setText("Select a call to see everyone's local time")
+        else:
+            mine = call.starts_at.astimezone(zone(self.ctx.facilitator_zone))
+            self.slot_title.setText(f"{call.label}: {mine:%A %d %B, %H:%M} for you")
+            self.slot_model.set_rows(self.slots.get(call.id, []))
+            self.slot_table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        call = self.selected()
+        for button in (self.move_button, self.cancel_button, self.delete_button):
+            button.setEnabled(call is not None)
+        self.cancel_button.setText("Restore call" if call and call.cancelled else "Cancel call")
+        for button in (self.generate_button, self.add_button):
+            button.setEnabled(self.plan is not None)
+        self.export_button.setEnabled(bool(self.plan and self.plan.calls))
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        color = ERROR_COLOR if error else "#2f6f62"
+        self.message.setText(f"<span style='color:{color}'>{text}</span>")
+        self.message.show()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _open(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()
+
+    def generate(self) -> None:
+        if self.plan is not None:
+            self._open(SeriesDialog(self.ctx, self.plan, self))
+
+    def add(self) -> None:
+        if self.plan is not None:
+            dialog = CallDialog(self.ctx, self.plan, None, self)
+            dialog.saved.connect(lambda view: self.select_call(view.id))
+            self._open(dialog)
+
+    def edit_selected(self) -> None:
+        call = self.selected()
+        if self.plan is not None and call is not None:
+            self._open(CallDialog(self.ctx, self.plan, call, self))
+
+    def toggle_cancel(self) -> None:
+        call = self.selected()
+        if call is not None:
+            self.ctx.services.call(calls.set_cancelled, call.id, not call.cancelled)
+
+    def delete_selected(self) -> None:
+        call = self.selected()
+        if call is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete call",
+            f"Delete {call.label} with its attendance and notes? To keep a record that it "
+            "did not happen, cancel it instead.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        delete = box.addButton("Delete call", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def finished() -> None:
+            if box.clickedButton() is delete:
+                self.ctx.services.call(calls.delete_call, call.id)
+
+        box.finished.connect(finished)
+        self._open(box)
+
+    def export_ics(self) -> None:
+        if self.plan is None:
+            return
+        safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in self.plan.cohort.name)
+        suggested = Path.home() / f"{safe.strip() or 'cohort'} calls.ics"
+        dialog = QFileDialog(self, "Export calls to a calendar file", str(suggested))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter("Calendar files (*.ics)")
+        dialog.setDefaultSuffix("ics")
+        dialog.fileSelected.connect(lambda path: self.write_ics(Path(path)))
+        self._open(dialog)
+
+    def write_ics(self, path: Path) -> None:
+        if self.plan is None:
+            return
+        self.ctx.services.call(
+            calendar_export.write_cohort_calendar,
+            self.plan.cohort.id,
+            path,
+            then=lambda count: self.show_message(f"Saved {count} calls to {path}."),
+            failed=lambda error: self.show_message(str(error), error=True),
+        )
+

@@ -1,0 +1,205 @@
+"""Create, edit and duplicate a cohort."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sanctuary_desktop.domain.cohort import CohortDraft, WakingHours
+from sanctuary_desktop.domain.errors import ValidationError
+from sanctuary_desktop.services import cohorts
+from sanctuary_desktop.services.views import CohortView
+from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.widgets import FieldForm, ZonePicker
+
+
+def date_edit(value: date) -> QDateEdit:
+    edit = QDateEdit(QDate(value.year, value.month, value.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("ddd d MMM yyyy")
+    return edit
+
+
+def to_date(edit: QDateEdit) -> date:
+    return edit.date().toPython()  # type: ignore[no-any-return]
+
+
+class CohortDialog(QDialog):
+    """New cohort when `cohort` is None, otherwise edit it. Emits `saved` with the view."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self, ctx: AppContext, cohort: CohortView | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.cohort = cohort
+        self.setWindowTitle("Edit cohort" if cohort else "New cohort")
+        self.setMinimumWidth(560)
+        today = ctx.clock().date()
+        draft = cohort.draft() if cohort else None
+
+        self.form = FieldForm()
+        self.name = QLineEdit(draft.name if draft else "")
+        self.name.setPlaceholderText("e.g. Women leading on climate — spring 2027")
+        self.focus = QLineEdit(draft.focus if draft else "")
+        self.focus.setPlaceholderText("Who it is for and what it is about")
+        self.facilitators = QLineEdit(draft.facilitators if draft else "")
+        self.facilitators.setPlaceholderText("Names, separated by commas")
+        self.zone = ZonePicker()
+        self.zone.set_zone_name(draft.home_tz if draft else ctx.facilitator_zone)
+        self.start = date_edit(draft.start_date if draft else today)
+        self.end = date_edit(draft.end_date if draft else today + timedelta(days=210))
+        self.minutes = QSpinBox()
+        self.minutes.setRange(-1, 24 * 60)
+        self.minutes.setSuffix(" minutes")
+        self.minutes.setSingleStep(15)
+        self.minutes.setValue(draft.call_minutes if draft else 90)
+        hours = draft.waking_hours if draft else WakingHours()
+        self.day_start = QTimeEdit(QTime(hours.start.hour, hours.start.minute))
+        self.day_end = QTimeEdit(QTime(hours.end.hour, hours.end.minute))
+        for edit in (self.day_start, self.day_end):
+            edit.setDisplayFormat("HH:mm")
+        self.day_start.setAccessibleName("Earliest reasonable local time")
+        self.day_end.setAccessibleName("Latest reasonable local time")
+        hours_row = QWidget()
+        hours_layout = QHBoxLayout(hours_row)
+        hours_layout.setContentsMargins(0, 0, 0, 0)
+        hours_layout.addWidget(QLabel("from"))
+        hours_layout.addWidget(self.day_start)
+        hours_layout.addWidget(QLabel("to"))
+        hours_layout.addWidget(self.day_end)
+        hours_layout.addWidget(QLabel("in each participant's own time"))
+        hours_layout.addStretch(1)
+        self.notes = QPlainTextEdit(draft.notes if draft else "")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(80)
+
+        self.form.add_row("Name", self.name)
+        self.form.add_row("Focus", self.focus)
+        self.form.add_row("Facilitators", self.facilitators)
+        self.form.add_row("Home time zone", self.zone)
+        self.form.add_row("Start date", self.start)
+        self.form.add_row("End date", self.end)
+        self.form.add_row("Call length", self.minutes)
+        self.form.add_row("Reasonable hours", hours_row)
+        self.form.add_row("Notes", self.notes)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Create cohort" if cohort is None else "Save")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+
+    def draft(self) -> CohortDraft:
+        return CohortDraft(
+            name=self.name.text(),
+            focus=self.focus.text(),
+            facilitators=self.facilitators.text(),
+            home_tz=self.zone.zone_name(),
+            start_date=to_date(self.start),
+            end_date=to_date(self.end),
+            call_minutes=self.minutes.value(),
+            notes=self.notes.toPlainText(),
+            waking_hours=WakingHours(
+                self.day_start.time().toPython(),  # type: ignore[arg-type]
+                self.day_end.time().toPython(),  # type: ignore[arg-type]
+            ),
+        )
+
+    def submit(self) -> None:
+        self.form.clear_errors()
+        try:
+            draft = self.draft().validated()
+        except ValidationError as error:
+            self.form.show_errors(error)
+            return
+        self.save_button.setEnabled(False)
+        if self.cohort is None:
+            self.ctx.services.call(
+                cohorts.create_cohort, draft, then=self._done, failed=self._failed
+            )
+        else:
+            self.ctx.services.call(
+                cohorts.update_cohort, self.cohort.id, draft, then=self._done, failed=self._failed
+            )
+
+    def _done(self, view: CohortView) -> None:
+        self.saved.emit(view)
+        self.accept()
+
+    def _failed(self, error: ValidationError) -> None:
+        self.save_button.setEnabled(True)
+        self.form.show_errors(error)
+
+
+class DuplicateDialog(QDialog):
+    """A new intake: the same settings, new dates, no people."""
+
+    saved = Signal(object)
+
+    def __init__(self, ctx: AppContext, source: CohortView, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.source = source
+        self.setWindowTitle("Duplicate as a new intake")
+        span = source.end_date - source.start_date
+        start = max(source.end_date + timedelta(days=30), ctx.clock().date())
+        self.form = FieldForm()
+        intro = QLabel(
+            f"Copies the settings of <b>{source.name}</b> (focus, facilitators, time zone, "
+            "call length, reasonable hours). People and calls are not copied."
+        )
+        intro.setWordWrap(True)
+        self.name = QLineEdit(f"{source.name} (new intake)")
+        self.start = date_edit(start)
+        self.end = date_edit(start + span)
+        self.form.add_row("Name", self.name)
+        self.form.add_row("Start date", self.start)
+        self.form.add_row("End date", self.end)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create new intake")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        self.form.clear_errors()
+        self.ctx.services.call(
+            cohorts.duplicate_as_new_intake,
+            self.source.id,
+            name=self.name.text(),
+            start_date=to_date(self.start),
+            end_date=to_date(self.end),
+            then=self._done,
+            failed=self.form.show_errors,
+        )
+
+    def _done(self, view: CohortView) -> None:
+        self.saved.emit(view)
+        self.accept()

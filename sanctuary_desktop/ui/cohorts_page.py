@@ -1,0 +1,401 @@
+"""The Cohorts page: the list on the left, the chosen cohort (or a welcome) on the right."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sanctuary_desktop.domain.zones import city_of
+from sanctuary_desktop.services import cohorts, demo
+from sanctuary_desktop.services.views import CohortPlan, CohortSummary, CohortView, Topic
+from sanctuary_desktop.ui.calls_tab import CallsTab
+from sanctuary_desktop.ui.cohort_dialogs import CohortDialog, DuplicateDialog
+from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.roster_tab import RosterTab
+from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
+from sanctuary_desktop.ui.timezones_tab import TimeZonesTab
+from sanctuary_desktop.ui.widgets import local_label
+
+
+class PlanTab(Protocol):
+    def set_plan(self, plan: CohortPlan) -> None: ...
+
+
+def styled(label: QLabel, role: str) -> QLabel:
+    label.setProperty("role", role)
+    return label
+
+
+def summary_text(row: CohortSummary, facilitator_zone: str) -> str:
+    archived = "  (archived)" if row.archived else ""
+    next_call = (
+        f"Next call {local_label(row.next_call, facilitator_zone, '%a %d %b, %H:%M')}"
+        if row.next_call
+        else "No upcoming calls"
+    )
+    return (
+        f"{row.name}{archived}\n{row.participant_count} people · {row.call_count} calls · "
+        f"{city_of(row.home_tz)}\n{next_call}"
+    )
+
+
+class WelcomePanel(QWidget):
+    """What a newcomer sees first: two ways in."""
+
+    new_cohort = Signal()
+    open_sample = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        title = styled(QLabel("Welcome to Sanctuary Desktop"), "title")
+        text = styled(
+            QLabel(
+                "Plan a cohort's calls across time zones, run each call on a calm timer, "
+                "and share back what the group learned.\n\nStart with a cohort of your own, "
+                "or open a sample cohort of eight people from Vancouver to Auckland to see "
+                "how it all fits together. Everything stays on this computer."
+            ),
+            "subtitle",
+        )
+        text.setWordWrap(True)
+        text.setMaximumWidth(560)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton("New cohort")
+        self.new_button.setProperty("role", "primary")
+        self.sample_button = QPushButton("Open a sample cohort")
+        for button in (self.new_button, self.sample_button):
+            button.setProperty("role", button.property("role") or "")
+            button.setMinimumHeight(40)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.new_button.clicked.connect(self.new_cohort)
+        self.sample_button.clicked.connect(self.open_sample)
+        for widget in (title, text):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        holder = QWidget()
+        holder.setLayout(buttons)
+        layout.addSpacing(12)
+        layout.addWidget(holder, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+
+
+class CohortHeader(QFrame):
+    edit = Signal()
+    duplicate = Signal()
+    archive = Signal()
+    delete = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 8)
+        text = QVBoxLayout()
+        self.title = styled(QLabel(), "title")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle = styled(QLabel(), "subtitle")
+        self.subtitle.setWordWrap(True)
+        self.details = styled(QLabel(), "muted")
+        self.details.setWordWrap(True)
+        for label in (self.title, self.subtitle, self.details):
+            text.addWidget(label)
+        layout.addLayout(text, 1)
+        self.edit_button = QPushButton("Edit cohort…")
+        self.edit_button.clicked.connect(self.edit)
+        self.more = QToolButton()
+        self.more.setText("More")
+        self.more.setAccessibleName("More cohort actions")
+        self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.more)
+        self.duplicate_action = menu.addAction("Duplicate as a new intake…", self.duplicate)
+        self.archive_action = menu.addAction("Archive", self.archive)
+        menu.addSeparator()
+        self.delete_action = menu.addAction("Delete cohort…", self.delete)
+        self.more.setMenu(menu)
+        layout.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignTop)
+
+    def show_cohort(self, cohort: CohortView) -> None:
+        self.title.setText(cohort.name + ("  (archived)" if cohort.archived else ""))
+        self.subtitle.setText(cohort.focus or "No focus written yet")
+        parts = [
+            f"{cohort.start_date:%d %b %Y} – {cohort.end_date:%d %b %Y}",
+            f"{cohort.call_minutes}-minute calls",
+            f"home time zone {cohort.home_tz}",
+        ]
+        if cohort.facilitators:
+            parts.insert(0, f"Facilitated by {cohort.facilitators}")
+        self.details.setText(" · ".join(parts))
+        self.archive_action.setText("Restore from archive" if cohort.archived else "Archive")
+
+
+class CohortsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan: CohortPlan | None = None
+        self.selected_id: int | None = None
+        self.pending_call: int | None = None
+        self._loads = 0
+        self._dialogs: list[QWidget] = []
+
+        self.model: RowsModel[CohortSummary] = RowsModel(
+            [Column("Cohort", lambda r: summary_text(r, ctx.facilitator_zone))]
+        )
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.list = QListView()
+        self.list.setModel(self.proxy)
+        self.list.setAccessibleName("Cohorts")
+        self.list.setSpacing(2)
+        self.list.setAlternatingRowColors(True)
+        self.list.setUniformItemSizes(True)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        self.show_archived = QCheckBox("Show archived")
+        self.show_archived.toggled.connect(lambda _on: self.reload_list())
+        self.new_button = QPushButton("New cohort")
+        self.new_button.setProperty("role", "primary")
+        self.new_button.clicked.connect(self.new_cohort)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(12, 12, 6, 12)
+        heading = QHBoxLayout()
+        heading.addWidget(styled(QLabel("Cohorts"), "section"))
+        heading.addStretch(1)
+        heading.addWidget(self.new_button)
+        left_layout.addLayout(heading)
+        left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self.show_archived)
+
+        self.header = CohortHeader()
+        self.header.edit.connect(self.edit_cohort)
+        self.header.duplicate.connect(self.duplicate_cohort)
+        self.header.archive.connect(self.toggle_archive)
+        self.header.delete.connect(self.confirm_delete)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.roster_tab = RosterTab(ctx)
+        self.calls_tab = CallsTab(ctx)
+        self.zones_tab = TimeZonesTab(ctx)
+        self.tabs.addTab(self.roster_tab, "Roster")
+        self.tabs.addTab(self.calls_tab, "Calls")
+        self.tabs.addTab(self.zones_tab, "Time zones")
+        self.plan_tabs: list[PlanTab] = [self.roster_tab, self.calls_tab, self.zones_tab]
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(12, 12, 12, 6)
+        detail_layout.addWidget(self.header)
+        detail_layout.addWidget(self.tabs, 1)
+
+        self.welcome = WelcomePanel()
+        self.welcome.new_cohort.connect(self.new_cohort)
+        self.welcome.open_sample.connect(self.open_sample)
+        self.loading = styled(QLabel("Opening your cohorts…"), "muted")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.right = QStackedWidget()
+        for widget in (self.loading, self.welcome, detail):
+            self.right.addWidget(widget)
+        self.detail = detail
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([320, 960])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        ctx.events.data_changed.connect(self._data_changed)
+        ctx.events.open_cohort.connect(self.select_cohort)
+        ctx.events.open_call.connect(self.open_call)
+        self.reload_list()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def reload_list(self) -> None:
+        self.ctx.services.call(
+            cohorts.list_cohorts,
+            include_archived=self.show_archived.isChecked(),
+            then=self._list_loaded,
+        )
+
+    def _list_loaded(self, rows: list[CohortSummary]) -> None:
+        self.model.set_rows(rows)
+        if not rows and not self.show_archived.isChecked():
+            self.selected_id = None
+            self.plan = None
+            self.right.setCurrentWidget(self.welcome)
+            return
+        ids = [r.id for r in rows]
+        wanted = self.selected_id if self.selected_id in ids else (ids[0] if ids else None)
+        if wanted is None:
+            self.right.setCurrentWidget(self.welcome)
+            return
+        self._select_row(ids.index(wanted))
+
+    def _select_row(self, row: int) -> None:
+        index = self.proxy.index(row, 0)
+        self.list.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self._current_changed(index)
+
+    def select_cohort(self, cohort_id: int) -> None:
+        self.selected_id = cohort_id
+        ids = [r.id for r in self.model.rows]
+        if cohort_id in ids:
+            self._select_row(ids.index(cohort_id))
+        else:
+            self.reload_list()
+
+    def _current_changed(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        row: CohortSummary = index.data(ROW_ROLE)
+        if row.id == self.selected_id and self.plan is not None and self.plan.cohort.id == row.id:
+            return
+        self.selected_id = row.id
+        self.load_plan()
+
+    def load_plan(self) -> None:
+        if self.selected_id is None:
+            return
+        self._loads += 1
+        ticket = self._loads
+        self.ctx.services.call(
+            cohorts.get_plan,
+            self.selected_id,
+            then=lambda plan: self._plan_loaded(ticket, plan),
+            failed=lambda _error: self.reload_list(),
+        )
+
+    def _plan_loaded(self, ticket: int, plan: CohortPlan) -> None:
+        if ticket != self._loads:
+            return  # a newer request is on its way
+        self.plan = plan
+        self.header.show_cohort(plan.cohort)
+        for tab in self.plan_tabs:
+            tab.set_plan(plan)
+        self.right.setCurrentWidget(self.detail)
+        if self.pending_call is not None:
+            self.tabs.setCurrentWidget(self.calls_tab)
+            self.calls_tab.select_call(self.pending_call)
+            self.calls_tab.table.setFocus()
+            self.pending_call = None
+
+    def open_call(self, cohort_id: int, call_id: int) -> None:
+        self.pending_call = call_id
+        if self.plan is not None and self.plan.cohort.id == cohort_id:
+            self._plan_loaded(self._loads, self.plan)
+        else:
+            self.select_cohort(cohort_id)
+
+    def _data_changed(self, topics: frozenset[Topic]) -> None:
+        self.reload_list()
+        if self.selected_id is not None and topics & {
+            Topic.COHORTS,
+            Topic.PARTICIPANTS,
+            Topic.CALLS,
+        }:
+            self.load_plan()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _keep(self, dialog: QWidget) -> None:
+        self._dialogs.append(dialog)
+        dialog.destroyed.connect(lambda: self._dialogs.remove(dialog))
+
+    def new_cohort(self) -> None:
+        dialog = CohortDialog(self.ctx, parent=self)
+        dialog.saved.connect(lambda view: self.select_cohort(view.id))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._keep(dialog)
+        dialog.open()
+
+    def edit_cohort(self) -> None:
+        if self.plan is None:
+            return
+        dialog = CohortDialog(self.ctx, self.plan.cohort, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._keep(dialog)
+        dialog.open()
+
+    def duplicate_cohort(self) -> None:
+        if self.plan is None:
+            return
+        dialog = DuplicateDialog(self.ctx, self.plan.cohort, parent=self)
+        dialog.saved.connect(lambda view: self.select_cohort(view.id))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._keep(dialog)
+        dialog.open()
+
+    def toggle_archive(self) -> None:
+        if self.plan is None:
+            return
+        archive = not self.plan.cohort.archived
+        if archive:
+            self.show_archived.setChecked(True)
+        self.ctx.services.call(cohorts.set_archived, self.plan.cohort.id, archive)
+
+    def confirm_delete(self) -> None:
+        if self.plan is None:
+            return
+        cohort = self.plan.cohort
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Delete cohort",
+            f"Delete “{cohort.name}” with its {len(self.plan.participants)} participants, "
+            f"{len(self.plan.calls)} calls and all their notes?\n\nThis cannot be undone. "
+            "To keep it out of sight instead, archive it.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        delete = box.addButton("Delete cohort", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished() -> None:
+            if box.clickedButton() is delete:
+                self.delete_now(cohort.id)
+
+        box.finished.connect(finished)
+        self.delete_box = box
+        box.open()
+
+    def delete_now(self, cohort_id: int) -> None:
+        if self.selected_id == cohort_id:
+            self.selected_id = None
+            self.plan = None
+        self.ctx.services.call(cohorts.delete_cohort, cohort_id)
+
+    def open_sample(self) -> None:
+        self.welcome.sample_button.setEnabled(False)
+
+        def done(view: CohortView) -> None:
+            self.welcome.sample_button.setEnabled(True)
+            self.select_cohort(view.id)
+
+        self.ctx.services.call(demo.create_sample, then=done)

@@ -1,0 +1,47 @@
+"""What every window and page is handed: services, events, settings, clock, zone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimeZone
+
+from sanctuary_desktop.domain.zones import is_valid_zone
+from sanctuary_desktop.ui.events import Events
+from sanctuary_desktop.ui.service_client import ServiceClient
+
+SETTINGS_VERSION = "v1"  # bump when saved window state would no longer fit
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def system_zone() -> str:
+    name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
+    return name if is_valid_zone(name) else "UTC"
+
+
+@dataclass
+class AppContext:
+    services: ServiceClient
+    events: Events
+    settings: QSettings
+    data_dir: Path
+    log_path: Path | None = None
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    def setting_key(self, key: str) -> str:
+        return f"{SETTINGS_VERSION}/{key}"
+
+    @property
+    def facilitator_zone(self) -> str:
+        value = self.settings.value(self.setting_key("facilitator_zone"), "")
+        return value if isinstance(value, str) and is_valid_zone(value) else system_zone()
+
+    def set_facilitator_zone(self, name: str) -> None:
+        self.settings.setValue(self.setting_key("facilitator_zone"), name)
+        self.settings.sync()

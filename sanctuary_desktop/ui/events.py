@@ -1,0 +1,13 @@
+"""The app's one change signal, and requests to navigate."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+
+class Events(QObject):
+    """A service says what it changed; views refresh from that, never by polling."""
+
+    data_changed = Signal(object)  # frozenset[Topic]
+    open_cohort = Signal(int)  # cohort id
+    open_call = Signal(int, int)  # cohort id, call id

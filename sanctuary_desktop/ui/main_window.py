@@ -1,0 +1,131 @@
+"""The main window: a sidebar of pages, menus, and window state that survives restarts."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from sanctuary_desktop import APP_NAME, __version__
+from sanctuary_desktop.domain.zones import city_of
+from sanctuary_desktop.ui.calendar_page import CalendarPage
+from sanctuary_desktop.ui.cohorts_page import CohortsPage
+from sanctuary_desktop.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(1000, 640)
+        self.resize(1280, 800)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Pages")
+        self.sidebar.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        self.cohorts_page = CohortsPage(ctx)
+        self.calendar_page = CalendarPage(ctx)
+        for title, page in (("Cohorts", self.cohorts_page), ("Calendar", self.calendar_page)):
+            self.sidebar.addItem(title)
+            self.stack.addWidget(page)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.setCurrentRow(0)
+
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+
+        self.status = QLabel()
+        self.statusBar().addPermanentWidget(self.status)
+        ctx.services.busy_changed.connect(self._busy)
+        self._busy(False)
+        ctx.events.open_call.connect(lambda *_ids: self.show_page(0))
+        ctx.events.open_cohort.connect(lambda _id: self.show_page(0))
+        self._build_menus()
+        self.restore_state()
+
+    def show_page(self, index: int) -> None:
+        self.sidebar.setCurrentRow(index)
+
+    def _busy(self, busy: bool) -> None:
+        zone = city_of(self.ctx.facilitator_zone)
+        self.status.setText(f"Working…" if busy else f"Saved · your time zone: {zone}")
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        self._action(file_menu, "&New cohort…", self.cohorts_page.new_cohort, QKeySequence.StandardKey.New)
+        self._action(file_menu, "Open a &sample cohort", self.cohorts_page.open_sample)
+        file_menu.addSeparator()
+        self._action(file_menu, "Open &data folder", self.open_data_folder)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        view = menus.addMenu("&View")
+        self._action(view, "&Cohorts", lambda: self.show_page(0), QKeySequence("Ctrl+1"))
+        self._action(view, "C&alendar", lambda: self.show_page(1), QKeySequence("Ctrl+2"))
+        help_menu = menus.addMenu("&Help")
+        self._action(help_menu, f"&About {APP_NAME}", self.about)
+
+    def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)  # type: ignore[arg-type]
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.data_dir)))
+
+    def about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\n\nPlan cohorts, run live calls, share what was "
+            f"learned. Everything stays on this computer.\n\nData folder:\n{self.ctx.data_dir}",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- window state --------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        """Put the window back where it was; a stale or broken saved state is ignored."""
+        try:
+            geometry = self.ctx.settings.value(self.ctx.setting_key("window/geometry"))
+            if isinstance(geometry, QByteArray) and not self.restoreGeometry(geometry):
+                log.info("saved window geometry did not fit; using defaults")
+            page = self.ctx.settings.value(self.ctx.setting_key("window/page"), 0)
+            self.show_page(int(page) if str(page).isdigit() and int(page) < 2 else 0)
+        except Exception:  # a bad settings file must never stop the app from opening
+            log.warning("could not restore window state", exc_info=True)
+
+    def save_state(self) -> None:
+        self.ctx.settings.setValue(self.ctx.setting_key("window/geometry"), self.saveGeometry())
+        self.ctx.settings.setValue(self.ctx.setting_key("window/page"), self.stack.currentIndex())
+        self.ctx.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

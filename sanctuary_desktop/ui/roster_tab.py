@@ -1,0 +1,473 @@
+"""The Roster tab: participants, their intake, and importing a roster from CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sanctuary_desktop.domain.cohort import IntakeStatus, ParticipantDraft
+from sanctuary_desktop.domain.errors import ValidationError
+from sanctuary_desktop.domain.roster_csv import RosterPreview, RosterRow, read_roster_csv
+from sanctuary_desktop.domain.zones import city_of
+from sanctuary_desktop.services import roster
+from sanctuary_desktop.services.views import CohortPlan, ParticipantView
+from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.tables import ROW_ROLE, SORT_ROLE, Column, RowsModel
+from sanctuary_desktop.ui.theme import TEXT_MUTED
+from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ZonePicker
+
+MAX_CSV_BYTES = 5 * 1024 * 1024
+STATUS_COLORS = {
+    IntakeStatus.ACCEPTED: None,
+    IntakeStatus.APPLIED: QColor("#7a5b00"),
+    IntakeStatus.INTERVIEWED: QColor("#2f5f8a"),
+    IntakeStatus.DECLINED: QColor(TEXT_MUTED),
+    IntakeStatus.WITHDRAWN: QColor(TEXT_MUTED),
+}
+
+
+def _years(p: ParticipantView) -> str:
+    return "" if p.years_in_practice is None else str(p.years_in_practice)
+
+
+ROSTER_COLUMNS: list[Column[ParticipantView]] = [
+    Column("Name", lambda p: p.name),
+    Column("Organisation", lambda p: p.organisation),
+    Column("Email", lambda p: p.email),
+    Column("Time zone", lambda p: f"{city_of(p.time_zone)}", tooltip=lambda p: p.time_zone),
+    Column("Years", _years, sort_key=lambda p: p.years_in_practice or -1, align_right=True),
+    Column(
+        "Status",
+        lambda p: p.status.label,
+        foreground=lambda p: STATUS_COLORS[p.status],
+        sort_key=lambda p: list(IntakeStatus).index(p.status),
+    ),
+    Column(
+        "Interviewed",
+        lambda p: f"{p.interview_date:%d %b %Y}" if p.interview_date else "",
+        sort_key=lambda p: p.interview_date or date.min,
+    ),
+]
+
+
+class ParticipantDialog(QDialog):
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        cohort_id: int,
+        default_zone: str,
+        participant: ParticipantView | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.cohort_id = cohort_id
+        self.participant = participant
+        self.setWindowTitle("Edit participant" if participant else "Add participant")
+        self.setMinimumWidth(520)
+        draft = participant.draft() if participant else None
+        self.form = FieldForm()
+        self.name = QLineEdit(draft.name if draft else "")
+        self.email = QLineEdit(draft.email if draft else "")
+        self.organisation = QLineEdit(draft.organisation if draft else "")
+        self.zone = ZonePicker()
+        self.zone.set_zone_name(draft.time_zone if draft else default_zone)
+        self.years = QSpinBox()
+        self.years.setRange(-1, 80)
+        self.years.setSpecialValueText("not known")
+        self.years.setValue(
+            draft.years_in_practice if draft and draft.years_in_practice is not None else -1
+        )
+        self.status = QComboBox()
+        for status in IntakeStatus:
+            self.status.addItem(status.label, status)
+        self.status.setCurrentIndex(list(IntakeStatus).index(draft.status if draft else "applied"))
+        self.interviewed = QCheckBox("Interviewed on")
+        self.interview_date = QDateEdit()
+        self.interview_date.setCalendarPopup(True)
+        self.interview_date.setDisplayFormat("ddd d MMM yyyy")
+        when = draft.interview_date if draft and draft.interview_date else ctx.clock().date()
+        self.interview_date.setDate(QDate(when.year, when.month, when.day))
+        self.interviewed.setChecked(bool(draft and draft.interview_date))
+        self.interview_date.setEnabled(self.interviewed.isChecked())
+        self.interviewed.toggled.connect(self.interview_date.setEnabled)
+        interview = QWidget()
+        row = QHBoxLayout(interview)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.interviewed)
+        row.addWidget(self.interview_date)
+        row.addStretch(1)
+        self.interview_date.setAccessibleName("Interview date")
+        self.notes = QPlainTextEdit(draft.notes if draft else "")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(70)
+        self.form.add_row("Name", self.name)
+        self.form.add_row("Email", self.email)
+        self.form.add_row("Organisation", self.organisation)
+        self.form.add_row("Time zone", self.zone)
+        self.form.add_row("Years in practice", self.years)
+        self.form.add_row("Intake status", self.status)
+        self.form.add_row("Interview", interview)
+        self.form.add_row("Notes", self.notes)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save" if participant else "Add participant")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+
+    def draft(self) -> ParticipantDraft:
+        years = self.years.value()
+        return ParticipantDraft(
+            name=self.name.text(),
+            email=self.email.text(),
+            organisation=self.organisation.text(),
+            time_zone=self.zone.zone_name(),
+            years_in_practice=None if years < 0 else years,
+            status=self.status.currentData(),
+            interview_date=(
+                self.interview_date.date().toPython() if self.interviewed.isChecked() else None
+            ),
+            notes=self.notes.toPlainText(),
+        )
+
+    def submit(self) -> None:
+        self.form.clear_errors()
+        try:
+            draft = self.draft().validated()
+        except ValidationError as error:
+            self.form.show_errors(error)
+            return
+        self.save_button.setEnabled(False)
+        if self.participant is None:
+            self.ctx.services.call(
+                roster.add_participant, self.cohort_id, draft, then=self._done, failed=self._failed
+            )
+        else:
+            self.ctx.services.call(
+                roster.update_participant,
+                self.participant.id,
+                draft,
+                then=self._done,
+                failed=self._failed,
+            )
+
+    def _done(self, view: ParticipantView) -> None:
+        self.saved.emit(view)
+        self.accept()
+
+    def _failed(self, error: ValidationError) -> None:
+        self.save_button.setEnabled(True)
+        self.form.show_errors(error)
+
+
+def _row_problem(row: RosterRow) -> str:
+    return "; ".join(f"{e.field}: {e.message}" for e in row.errors) if row.errors else "Ready"
+
+
+PREVIEW_COLUMNS: list[Column[RosterRow]] = [
+    Column("Line", lambda r: str(r.line), sort_key=lambda r: r.line, align_right=True),
+    Column("Name", lambda r: r.draft.name if r.draft else r.values.get("name", "")),
+    Column("Email", lambda r: r.draft.email if r.draft else r.values.get("email", "")),
+    Column("Time zone", lambda r: r.draft.time_zone if r.draft else r.values.get("time_zone", "")),
+    Column(
+        "Check",
+        _row_problem,
+        foreground=lambda r: QColor(ERROR_COLOR) if r.errors else QColor("#2f6f62"),
+        tooltip=_row_problem,
+    ),
+]
+
+
+class CsvImportDialog(QDialog):
+    """Shows every row and every problem before anything is written."""
+
+    imported = Signal(int)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        cohort_id: int,
+        default_zone: str,
+        existing_emails: set[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.cohort_id = cohort_id
+        self.default_zone = default_zone
+        self.existing_emails = existing_emails
+        self.preview: RosterPreview | None = None
+        self.setWindowTitle("Import a roster from CSV")
+        self.resize(820, 520)
+        intro = QLabel(
+            "Choose a CSV file saved from a spreadsheet, with a header row. Recognised "
+            "columns: <b>Name</b>, Email, Organisation, Time zone (a city such as Auckland "
+            f"works), Years in practice, Status. People without a time zone get "
+            f"{city_of(default_zone)}'s."
+        )
+        intro.setWordWrap(True)
+        self.path_label = QLabel("No file chosen")
+        self.path_label.setProperty("role", "muted")
+        choose = QPushButton("Choose file…")
+        choose.clicked.connect(self.choose_file)
+        top = QHBoxLayout()
+        top.addWidget(choose)
+        top.addWidget(self.path_label, 1)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.model: RowsModel[RosterRow] = RowsModel(PREVIEW_COLUMNS)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Rows to import")
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = buttons.addButton(
+            "Import", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.import_rows)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+
+    def choose_file(self) -> None:
+        dialog = QFileDialog(self, "Choose a roster CSV", str(Path.home()), "CSV files (*.csv *.txt)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda path: self.load_file(Path(path)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def load_file(self, path: Path) -> None:
+        self.path_label.setText(str(path))
+        try:
+            if path.stat().st_size > MAX_CSV_BYTES:
+                raise ValidationError.single("CSV file", "is larger than 5 MB")
+            self.load_bytes(path.read_bytes())
+        except OSError as error:
+            self._show_file_error(f"CSV file: cannot be read ({error.strerror or error})")
+
+    def load_bytes(self, data: bytes) -> None:
+        try:
+            preview = read_roster_csv(
+                data, default_zone=self.default_zone, existing_emails=self.existing_emails
+            )
+        except ValidationError as error:
+            self._show_file_error(str(error))
+            return
+        self.preview = preview
+        self.model.set_rows(preview.rows)
+        self.table.resizeColumnsToContents()
+        good, bad = len(preview.good), len(preview.bad)
+        parts = [f"{good} {'person is' if good == 1 else 'people are'} ready to import."]
+        if bad:
+            parts.append(
+                f"<span style='color:{ERROR_COLOR}'>{bad} row{'s' if bad != 1 else ''} "
+                "cannot be imported (see Check); they will be left out.</span>"
+            )
+        if preview.ignored_columns:
+            parts.append("Ignored columns: " + ", ".join(preview.ignored_columns) + ".")
+        self.summary.setText(" ".join(parts))
+        self.import_button.setText(f"Import {good} participant{'s' if good != 1 else ''}")
+        self.import_button.setEnabled(good > 0)
+
+    def _show_file_error(self, message: str) -> None:
+        self.preview = None
+        self.model.set_rows([])
+        self.summary.setText(f"<span style='color:{ERROR_COLOR}'>{message}</span>")
+        self.import_button.setEnabled(False)
+
+    def import_rows(self) -> None:
+        if self.preview is None or not self.preview.good:
+            return
+        self.import_button.setEnabled(False)
+        self.ctx.services.call(
+            roster.import_participants,
+            self.cohort_id,
+            list(self.preview.good),
+            then=self._done,
+            failed=lambda error: self._show_file_error(str(error)),
+        )
+
+    def _done(self, added: list[ParticipantView]) -> None:
+        self.imported.emit(len(added))
+        self.accept()
+
+
+class RosterTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan: CohortPlan | None = None
+        self.dialog: QDialog | None = None
+        self.model: RowsModel[ParticipantView] = RowsModel(ROSTER_COLUMNS)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(5)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Participants")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.activated.connect(lambda _index: self.edit_selected())
+
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName("Filter by intake status")
+        self.status_filter.addItem("Everyone", "")
+        for status in IntakeStatus:
+            self.status_filter.addItem(status.label, status.label)
+        self.status_filter.currentIndexChanged.connect(self._filter)
+        self.count = QLabel()
+        self.count.setProperty("role", "muted")
+        self.add_button = QPushButton("Add participant…")
+        self.add_button.setProperty("role", "primary")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.remove_button = QPushButton("Remove…")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.import_button = QPushButton("Import CSV…")
+        self.import_button.clicked.connect(self.import_csv)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.remove_selected)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show:"))
+        bar.addWidget(self.status_filter)
+        bar.addWidget(self.count)
+        bar.addStretch(1)
+        for button in (self.import_button, self.edit_button, self.remove_button, self.add_button):
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 10, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def set_plan(self, plan: CohortPlan) -> None:
+        selected = self.selected()
+        self.plan = plan
+        self.model.set_rows(plan.participants)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        accepted = sum(1 for p in plan.participants if p.status is IntakeStatus.ACCEPTED)
+        total = len(plan.participants)
+        self.count.setText(f"{total} on the roster, {accepted} accepted")
+        if selected is not None:
+            self.select(selected.id)
+        self._update_buttons()
+
+    def _filter(self) -> None:
+        label = self.status_filter.currentData()
+        self.proxy.setFilterRegularExpression(f"^{label}$" if label else "")
+
+    def selected(self) -> ParticipantView | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def select(self, participant_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(ROW_ROLE).id == participant_id:
+                self.table.selectRow(row)
+                return
+
+    def _update_buttons(self) -> None:
+        has = self.selected() is not None
+        self.edit_button.setEnabled(has)
+        self.remove_button.setEnabled(has)
+        for button in (self.add_button, self.import_button):
+            button.setEnabled(self.plan is not None)
+
+    def _open(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()
+
+    def add(self) -> None:
+        if self.plan is None:
+            return
+        dialog = ParticipantDialog(self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, None, self)
+        dialog.saved.connect(lambda view: self.select(view.id))
+        self._open(dialog)
+
+    def edit_selected(self) -> None:
+        person = self.selected()
+        if self.plan is None or person is None:
+            return
+        self._open(ParticipantDialog(self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, person, self))
+
+    def remove_selected(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove participant",
+            f"Remove {person.name} from this cohort, with their attendance?\n\n"
+            "To keep their history, set their status to Withdrawn instead.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def finished() -> None:
+            if box.clickedButton() is remove:
+                self.ctx.services.call(roster.remove_participant, person.id)
+
+        box.finished.connect(finished)
+        self._open(box)
+
+    def import_csv(self) -> None:
+        if self.plan is None:
+            return
+        emails = {p.email for p in self.plan.participants if p.email}
+        dialog = CsvImportDialog(self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, emails, self)
+        self._open(dialog)
+        dialog.choose_file()

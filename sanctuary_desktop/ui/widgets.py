@@ -1,0 +1,134 @@
+"""Small widgets shared by the pages: a zone picker, a form that shows errors by its fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sanctuary_desktop.domain.errors import ValidationError
+from sanctuary_desktop.domain.zones import city_of, is_valid_zone, zone, zone_choices
+
+ERROR_COLOR = "#b3261e"
+
+
+class ZonePicker(QComboBox):
+    """Type a city, a country or an IANA name; pick from what matches."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(15)
+        self._choices = zone_choices()
+        labels = [z.label for z in self._choices]
+        self.addItems(labels)
+        completer = QCompleter(QStringListModel(labels, self), self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        self.lineEdit().setPlaceholderText("Type a city or country, e.g. Auckland")
+        self.setMinimumContentsLength(28)
+
+    def zone_name(self) -> str:
+        """The chosen IANA name, or what was typed (validation names it if unknown)."""
+        text = self.currentText().strip()
+        if " — " in text:
+            text = text.rsplit(" — ", 1)[1]
+        if is_valid_zone(text):
+            return text
+        matches = [z.name for z in self._choices if z.matches(text)]
+        return matches[0] if len(matches) == 1 else text
+
+    def set_zone_name(self, name: str) -> None:
+        for i, choice in enumerate(self._choices):
+            if choice.name == name:
+                self.setCurrentIndex(i)
+                return
+        self.setEditText(name)
+
+
+class FieldForm(QWidget):
+    """A form whose rows each carry an error line, shown when validation names the field."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.general_error = self._error_label()
+        outer.addWidget(self.general_error)
+        self.layout_form = QFormLayout()
+        self.layout_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        outer.addLayout(self.layout_form)
+        self._errors: dict[str, QLabel] = {}
+        self._widgets: dict[str, QWidget] = {}
+
+    @staticmethod
+    def _error_label() -> QLabel:
+        label = QLabel()
+        label.setStyleSheet(f"color: {ERROR_COLOR};")
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def add_row(self, field: str, widget: QWidget, label: str | None = None) -> QWidget:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        error = self._error_label()
+        column.addWidget(error)
+        text = label or field
+        caption = QLabel(f"{text}:")
+        caption.setBuddy(widget)
+        self.layout_form.addRow(caption, holder)
+        if not widget.accessibleName():
+            widget.setAccessibleName(text)
+        self._errors[field] = error
+        self._widgets[field] = widget
+        return widget
+
+    def clear_errors(self) -> None:
+        for label in (*self._errors.values(), self.general_error):
+            label.clear()
+            label.hide()
+
+    def show_errors(self, error: ValidationError) -> None:
+        self.clear_errors()
+        general = []
+        first: QWidget | None = None
+        for item in error.errors:
+            label = self._errors.get(item.field)
+            if label is None:
+                general.append(str(item))
+                continue
+            label.setText(f"{item.field} {item.message}" if label.text() == "" else label.text())
+            label.show()
+            first = first or self._widgets[item.field]
+        if general:
+            self.general_error.setText("\n".join(general))
+            self.general_error.show()
+        if first is not None:
+            first.setFocus()
+
+    def error_text(self, field: str) -> str:
+        label = self._errors.get(field)
+        return label.text() if label else ""
+
+
+def local_label(instant: datetime, zone_name: str, pattern: str = "%a %d %b %Y, %H:%M") -> str:
+    return instant.astimezone(zone(zone_name)).strftime(pattern)
+
+
+def zone_caption(zone_name: str) -> str:
+    return city_of(zone_name)

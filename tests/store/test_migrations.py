@@ -1,0 +1,61 @@
+"""Migrations keep data: a database holding rows survives a re-run and a rebuild."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from sanctuary_desktop.store import migrate
+
+from sanctuary_desktop.store.database import SCHEMA_HEAD, Database
+from sanctuary_desktop.store.location import DataFolder
+from sanctuary_desktop.store.migrate import upgrade_to_head
+
+
+def test_upgrade_from_base_keeps_child_rows_and_foreign_keys_on(folder: DataFolder) -> None:
+    db = Database(folder.sqlite_url, backups_dir=folder.backups)
+    db.migrate()
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO cohorts (id, name, focus, facilitators, home_tz, start_date,"
+                " end_date, call_minutes, notes, day_start, day_end, archived, created_at,"
+                " updated_at) VALUES (1, 'Kōwhai', '', '', 'Pacific/Auckland', '2026-01-01',"
+                " '2026-07-01', 90, '', '07:00', '22:00', 0, '2026-01-01 00:00:00',"
+                " '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO calls (cohort_id, uid, starts_at, minutes, cancelled, title, notes,"
+                " revision, updated_at) VALUES (1, 'u1', '2026-02-05 17:00:00', 90, 0, '', '',"
+                " 0, '2026-01-01 00:00:00')"
+            )
+        )
+    # Running the upgrade again (as a newer version would) must not touch the rows.
+    upgrade_to_head(db)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM calls")).scalar() == 1
+        assert conn.execute(text("SELECT name FROM cohorts")).scalar() == "Kōwhai"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert db.schema_version() == SCHEMA_HEAD
+    db.dispose()
+
+
+def test_migrating_an_older_database_takes_a_backup_first(
+    folder: DataFolder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(folder.sqlite_url, backups_dir=folder.backups)
+    db.migrate()
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+    seen: list[list[str]] = []
+
+    def fake_upgrade(database: Database) -> None:
+        seen.append(sorted(p.name for p in folder.backups.iterdir()))
+
+    monkeypatch.setattr(migrate, "upgrade_to_head", fake_upgrade)
+    assert db.migrate() is True
+    assert len(seen) == 1 and len(seen[0]) == 1, "one backup existed before the upgrade ran"
+    assert "before-migration-from-older" in seen[0][0]
+    db.dispose()

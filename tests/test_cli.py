@@ -1,0 +1,50 @@
+"""The headless commands share the GUI's services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from sanctuary_desktop.__main__ import main
+
+
+def run(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(data), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_list_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    code, out, _ = run(capsys, data, "list", "cohorts")
+    assert code == 0 and "No cohorts yet" in out
+    code, out, _ = run(capsys, data, "demo")
+    assert code == 0 and "sample cohort" in out
+    code, out, _ = run(capsys, data, "list", "cohorts")
+    assert "Tending the Commons" in out and "9 people, 7 calls" in out
+    cohort_id = out.split()[0]
+    code, out, _ = run(capsys, data, "list", "sessions", "--cohort", cohort_id)
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines) == 7
+    assert all("09:00" in line for line in lines)
+    target = tmp_path / "calls.ics"
+    code, out, _ = run(capsys, data, "export", "ics", "--cohort", cohort_id, "-o", str(target))
+    assert code == 0 and "7 call" in out
+    calendar = icalendar.Calendar.from_ical(target.read_bytes())
+    events = [c for c in calendar.walk("VEVENT")]
+    assert len(events) == 7
+    assert all(e.decoded("DTSTART").hour == 9 for e in events)
+    one_id = lines[2].split()[0]
+    code, _, _ = run(
+        capsys, data, "export", "ics", "--cohort", cohort_id, "--session", one_id, "-o",
+        str(target),
+    )
+    single = icalendar.Calendar.from_ical(target.read_bytes())
+    assert code == 0 and len(list(single.walk("VEVENT"))) == 1
+
+
+def test_unknown_cohort_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, tmp_path / "d", "list", "sessions", "--cohort", "999")
+    assert code == 2 and "Cohort: no cohort with id 999" in err
