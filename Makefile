@@ -13,8 +13,8 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check sanctuary_desktop tests benchmarks
-	$(BIN)/ruff format --check sanctuary_desktop tests benchmarks
+	$(BIN)/ruff check sanctuary_desktop tests benchmarks packaging
+	$(BIN)/ruff format --check sanctuary_desktop tests benchmarks packaging
 
 typecheck: $(STAMP)
 	$(BIN)/mypy sanctuary_desktop
@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshots.py screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

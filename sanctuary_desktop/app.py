@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.resources
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sanctuary_desktop import APP_ID, APP_NAME, __version__
 from sanctuary_desktop.bootstrap import configure_logging, data_folder, database_for
 from sanctuary_desktop.store.location import PRIVATE_FILE
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +29,19 @@ def private_settings_path(root: Path) -> Path:
     return path
 
 
+def app_icon() -> QIcon:
+    from PySide6.QtGui import QIcon
+
+    icon = importlib.resources.files("sanctuary_desktop.resources").joinpath("icons/sanctuary.svg")
+    with importlib.resources.as_file(icon) as path:
+        return QIcon(str(path))
+
+
 def run_gui(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_API", "pyside6")  # qasync would otherwise look for PyQt first
+    import qasync
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
-
-    import qasync
 
     from sanctuary_desktop.services.runner import ServiceRunner
     from sanctuary_desktop.ui.context import AppContext
@@ -50,6 +62,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName("Sanctuary Desktop")
     app.setDesktopFileName(APP_ID)
     apply_theme(app)
+    app.setWindowIcon(app_icon())
 
     runner = ServiceRunner(lambda: database_for(folder, args.database_url))
     runner.start()  # opens and migrates the database while the window is drawn

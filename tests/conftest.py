@@ -13,8 +13,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-from sanctuary_desktop.store.database import Database  # noqa: E402
-from sanctuary_desktop.store.location import DataFolder  # noqa: E402
+from sanctuary_desktop.store.database import Database
+from sanctuary_desktop.store.location import DataFolder
 
 
 class NetworkBlocked(RuntimeError):

@@ -38,13 +38,23 @@ def test_demo_list_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert all(e.decoded("DTSTART").hour == 9 for e in events)
     one_id = lines[2].split()[0]
     code, _, _ = run(
-        capsys, data, "export", "ics", "--cohort", cohort_id, "--session", one_id, "-o",
+        capsys,
+        data,
+        "export",
+        "ics",
+        "--cohort",
+        cohort_id,
+        "--session",
+        one_id,
+        "-o",
         str(target),
     )
     single = icalendar.Calendar.from_ical(target.read_bytes())
     assert code == 0 and len(list(single.walk("VEVENT"))) == 1
 
 
-def test_unknown_cohort_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_cohort_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(capsys, tmp_path / "d", "list", "sessions", "--cohort", "999")
     assert code == 2 and "Cohort: no cohort with id 999" in err

@@ -13,6 +13,7 @@ import codecs
 import csv
 import functools
 import io
+import itertools
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2_000
 FILE_FIELD = "CSV file"
 DELIMITERS = (",", ";", "\t")
+HEADER_SEARCH_ROWS = 10  # title and notes rows tolerated above the header
 
 # Our field keys and the header words people use for them, compared after
 # folding case and dropping everything but letters and digits.
@@ -56,7 +58,7 @@ _YEARS = re.compile(r"(\d+)(?:[.,]0+)?(?:\s*(?:years?|yrs?))?", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class RosterRow:
-    line: int  # 1-based row as a spreadsheet shows it; the header is line 1
+    line: int  # 1-based row number as a spreadsheet shows it (the header is usually 1)
     values: Mapping[str, str]  # raw cells by our field key
     draft: ParticipantDraft | None  # validated draft, None when the row has errors
     errors: tuple[FieldError, ...]
@@ -90,14 +92,7 @@ def read_roster_csv(
     text, encoding = _decode(data)
     text, delimiter = _split_off_delimiter(text)
     records = _records(text, delimiter)
-
-    _, header = next(records, (0, []))
-    if not header:
-        raise _file_error("is empty")
-    indexes, ignored = _match_headers(header)
-    if "name" not in indexes:
-        written = ", ".join(f"'{cell.strip()}'" for cell in header if cell.strip())
-        raise _file_error(f"no 'Name' column found; columns are: {written or '(none)'}")
+    header, indexes, ignored = _find_header(records)
 
     reader = _RowReader(default_zone, existing_emails)
     rows: list[RosterRow] = []
@@ -155,27 +150,23 @@ def _split_off_delimiter(text: str) -> tuple[str, str]:
 
 
 def _detect_delimiter(text: str) -> str:
-    """Count each delimiter outside quotes on the header line (the first non-blank one).
+    """Count each delimiter outside quotes on the header line.
 
     csv.Sniffer guesses from the whole sample and is easily fooled by commas in
     names and addresses; a header line is short and plain, so counting is reliable.
+    The first line holding any delimiter counts, which skips a title line above it.
     """
     counts = dict.fromkeys(DELIMITERS, 0)
     in_quotes = False
-    seen_content = False
     for char in text:
         if char == '"':
             in_quotes = not in_quotes
         elif in_quotes:
             continue
-        elif char in "\r\n":
-            if seen_content:
-                break
         elif char in counts:
             counts[char] += 1
-            seen_content = True
-        elif not char.isspace():
-            seen_content = True
+        elif char in "\r\n" and any(counts.values()):
+            break
     # On a tie (including none at all, a single column) the first listed wins: comma.
     return max(DELIMITERS, key=lambda d: counts[d])
 
@@ -191,6 +182,24 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
                 yield line, record
     except csv.Error as exc:
         raise _file_error(f"could not be read near line {line + 1}: {exc}") from exc
+
+
+def _find_header(
+    records: Iterator[tuple[int, list[str]]],
+) -> tuple[list[str], dict[str, int], list[str]]:
+    """The header row: the first row with a name column, past any one-cell title rows."""
+    seen: list[str] | None = None
+    for _, record in itertools.islice(records, HEADER_SEARCH_ROWS):
+        seen = record
+        indexes, ignored = _match_headers(record)
+        if "name" in indexes:
+            return record, indexes, ignored
+        if sum(1 for cell in record if cell.strip()) > 1:
+            break  # a header without a name column, or data: never skip past it
+    if seen is None:
+        raise _file_error("is empty")
+    written = ", ".join(f"'{cell.strip()}'" for cell in seen if cell.strip())
+    raise _file_error(f"no 'Name' column found; columns are: {written}")
 
 
 def _normalised_header(title: str) -> str:
@@ -295,16 +304,18 @@ def _resolve_zone(text: str) -> tuple[str, str]:
         return text, ""
     wanted = text.casefold()
     matches = search_zones(text)
-    exact = [
-        choice.name
-        for choice in matches
-        if wanted in (choice.name.casefold(), choice.city.casefold())
-        or wanted in (country.casefold() for country in choice.countries)
-    ]
-    names = exact or [choice.name for choice in matches]
-    if not names:
-        # Cities such as Addis Ababa are aliases, absent from the country tables.
-        names = sorted(_alias_zones().get(wanted.replace("_", " "), ()))
+    names = (
+        [
+            choice.name
+            for choice in matches
+            if wanted in (choice.name.casefold(), choice.city.casefold())
+            or wanted in (country.casefold() for country in choice.countries)
+        ]
+        # Old names and cities such as Addis Ababa are aliases, absent from search_zones.
+        or sorted(_alias_zones().get(wanted.replace("_", " "), ()))
+        # Last, part of a name: "Auck" or "Zealand".
+        or [choice.name for choice in matches]
+    )
     if len(names) == 1:
         return names[0], ""
     if not names:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QTime, Qt, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -47,14 +46,10 @@ from sanctuary_desktop.services.views import CallView, CohortPlan
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
 from sanctuary_desktop.ui.theme import BAND_EDGE, BAND_GOOD, BAND_NIGHT, TEXT_MUTED, WARN
-from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm
+from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, to_date, to_qdate, to_time
 
 BAND_COLORS = {Band.GOOD: BAND_GOOD, Band.EDGE: BAND_EDGE, Band.NIGHT: BAND_NIGHT}
 WEEK_CHOICES = (("first", 1), ("second", 2), ("third", 3), ("fourth", 4), ("last", -1))
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 class SeriesDialog(QDialog):
@@ -96,7 +91,7 @@ class SeriesDialog(QDialog):
         day_layout.addStretch(1)
         self.start_time = QTimeEdit(QTime(9, 0))
         self.start_time.setDisplayFormat("HH:mm")
-        self.first = QDateEdit(_qdate(max(cohort.start_date, ctx.clock().date())))
+        self.first = QDateEdit(to_qdate(max(cohort.start_date, ctx.clock().date())))
         self.first.setCalendarPopup(True)
         self.first.setDisplayFormat("ddd d MMM yyyy")
         self.by_count = QRadioButton("this many calls:")
@@ -108,8 +103,9 @@ class SeriesDialog(QDialog):
         repeat = QWidget()
         repeat_layout = QHBoxLayout(repeat)
         repeat_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.by_count, self.count, self.by_until):
-            repeat_layout.addWidget(widget)
+        repeat_layout.addWidget(self.by_count)
+        repeat_layout.addWidget(self.count)
+        repeat_layout.addWidget(self.by_until)
         repeat_layout.addStretch(1)
         self.count.setAccessibleName("Number of calls")
         self.replace = QComboBox()
@@ -155,8 +151,8 @@ class SeriesDialog(QDialog):
         kind: CadenceKind = self.kind.currentData()
         return Cadence(
             kind=kind,
-            first_date=self.first.date().toPython(),  # type: ignore[arg-type]
-            local_time=self.start_time.time().toPython(),  # type: ignore[arg-type]
+            first_date=to_date(self.first.date()),
+            local_time=to_time(self.start_time.time()),
             zone=self.plan.cohort.home_tz,
             count=self.count.value() if self.by_count.isChecked() else None,
             until=None if self.by_count.isChecked() else self.plan.cohort.end_date,
@@ -232,7 +228,7 @@ class CallDialog(QDialog):
             day = ctx.clock().astimezone(home).date() + timedelta(days=7)
             local = datetime.combine(day, time(9, 0), home)
         self.form = FieldForm()
-        self.day = QDateEdit(_qdate(local.date()))
+        self.day = QDateEdit(to_qdate(local.date()))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd d MMM yyyy")
         self.start = QTimeEdit(QTime(local.hour, local.minute))
@@ -265,8 +261,8 @@ class CallDialog(QDialog):
 
     def starts_at(self) -> datetime:
         return local_to_utc(
-            self.day.date().toPython(),  # type: ignore[arg-type]
-            self.start.time().toPython(),  # type: ignore[arg-type]
+            to_date(self.day.date()),
+            to_time(self.start.time()),
             self.plan.cohort.home_tz,
         )
 
@@ -321,6 +317,7 @@ class CallsTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.activated.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -330,14 +327,20 @@ class CallsTab(QWidget):
                 Column("Participant", lambda s: s.person.name),
                 Column("Where", lambda s: s.person.city),
                 Column(
-                    "Local time",
-                    lambda s: f"{s.label}–{s.end:%H:%M}"
-                    + (f" ({s.day_note})" if s.day_note else ""),
+                    "Their time",
+                    lambda s: f"{s.label}–{s.end:%H:%M}",
                     background=lambda s: BAND_COLORS[s.band],
                 ),
                 Column(
                     "",
-                    lambda s: ("early" if s.early else "late") if s.out_of_hours else "",
+                    lambda s: ", ".join(
+                        part
+                        for part in (
+                            s.day_note,
+                            ("early" if s.early else "late") if s.out_of_hours else "",
+                        )
+                        if part
+                    ),
                     foreground=lambda _s: QColor(WARN),
                 ),
             ]
@@ -375,15 +378,17 @@ class CallsTab(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
-        for button in (
-            self.export_button,
-            self.delete_button,
-            self.cancel_button,
-            self.move_button,
-            self.add_button,
-            self.generate_button,
-        ):
+        for button in (self.export_button, self.add_button, self.generate_button):
             bar.addWidget(button)
+        selection_bar = QHBoxLayout()
+        for button in (self.move_button, self.cancel_button, self.delete_button):
+            selection_bar.addWidget(button)
+        selection_bar.addStretch(1)
+        calls_side = QWidget()
+        calls_layout = QVBoxLayout(calls_side)
+        calls_layout.setContentsMargins(0, 0, 0, 0)
+        calls_layout.addWidget(self.table, 1)
+        calls_layout.addLayout(selection_bar)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(8, 0, 0, 0)
@@ -397,10 +402,11 @@ class CallsTab(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setProperty("role", "muted")
         splitter = QSplitter()
-        splitter.addWidget(self.table)
+        splitter.addWidget(calls_side)
         splitter.addWidget(side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
         self.body = QStackedWidget()
         self.body.addWidget(self.empty)
         self.body.addWidget(splitter)
@@ -427,11 +433,15 @@ class CallsTab(QWidget):
 
         def out_names(call: CallView) -> str:
             return ", ".join(
-                f"{s.person.name} ({s.label})" for s in self.slots.get(call.id, []) if s.out_of_hours
+                f"{s.person.name} ({s.label})"
+                for s in self.slots.get(call.id, [])
+                if s.out_of_hours
             )
 
         def muted(call: CallView) -> QColor | None:
-            return QColor(TEXT_MUTED) if call.cancelled or call.starts_at < self.ctx.clock() else None
+            return (
+                QColor(TEXT_MUTED) if call.cancelled or call.starts_at < self.ctx.clock() else None
+            )
 
         return [
             Column("Call", lambda c: c.label, foreground=muted),
@@ -439,15 +449,12 @@ class CallsTab(QWidget):
             Column(
                 "Your time",
                 lambda c: f"{mine(c):%H:%M}–{mine(c) + timedelta(minutes=c.minutes):%H:%M}",
+                tooltip=lambda c: (
+                    f"{c.minutes} minutes; in the cohort's home zone "
+                    f"{c.starts_at.astimezone(zone(c.cohort_tz)):%a %H:%M} ({c.cohort_tz})"
+                ),
                 foreground=muted,
             ),
-            Column(
-                "Home time",
-                lambda c: f"{c.starts_at.astimezone(zone(c.cohort_tz)):%a %H:%M}",
-                tooltip=lambda c: c.cohort_tz,
-                foreground=muted,
-            ),
-            Column("Length", lambda c: f"{c.minutes} min", align_right=True, foreground=muted),
             Column(
                 "Time zones",
                 lambda c: "cancelled" if c.cancelled else out_count(c),
@@ -471,8 +478,7 @@ class CallsTab(QWidget):
         held = sum(1 for c in plan.calls if not c.cancelled and c.starts_at < self.ctx.clock())
         planned = sum(1 for c in plan.calls if not c.cancelled)
         self.summary.setText(
-            f"{planned} calls, {held} held · times shown in your zone "
-            f"({city_of(self.ctx.facilitator_zone)})"
+            f"{planned} calls, {held} held · times in {city_of(self.ctx.facilitator_zone)}"
         )
         self.body.setCurrentIndex(1 if plan.calls else 0)
         if selected is not None:
@@ -590,4 +596,3 @@ class CallsTab(QWidget):
             then=lambda count: self.show_message(f"Saved {count} calls to {path}."),
             failed=lambda error: self.show_message(str(error), error=True),
         )
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -24,18 +24,14 @@ from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services import cohorts
 from sanctuary_desktop.services.views import CohortView
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.widgets import FieldForm, ZonePicker
+from sanctuary_desktop.ui.widgets import FieldForm, ZonePicker, to_date, to_qdate, to_time
 
 
 def date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, value.day))
+    edit = QDateEdit(to_qdate(value))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("ddd d MMM yyyy")
     return edit
-
-
-def to_date(edit: QDateEdit) -> date:
-    return edit.date().toPython()  # type: ignore[no-any-return]
 
 
 class CohortDialog(QDialog):
@@ -117,14 +113,11 @@ class CohortDialog(QDialog):
             focus=self.focus.text(),
             facilitators=self.facilitators.text(),
             home_tz=self.zone.zone_name(),
-            start_date=to_date(self.start),
-            end_date=to_date(self.end),
+            start_date=to_date(self.start.date()),
+            end_date=to_date(self.end.date()),
             call_minutes=self.minutes.value(),
             notes=self.notes.toPlainText(),
-            waking_hours=WakingHours(
-                self.day_start.time().toPython(),  # type: ignore[arg-type]
-                self.day_end.time().toPython(),  # type: ignore[arg-type]
-            ),
+            waking_hours=WakingHours(to_time(self.day_start.time()), to_time(self.day_end.time())),
         )
 
     def submit(self) -> None:
@@ -194,8 +187,8 @@ class DuplicateDialog(QDialog):
             cohorts.duplicate_as_new_intake,
             self.source.id,
             name=self.name.text(),
-            start_date=to_date(self.start),
-            end_date=to_date(self.end),
+            start_date=to_date(self.start.date()),
+            end_date=to_date(self.end.date()),
             then=self._done,
             failed=self.form.show_errors,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -68,12 +70,14 @@ class MainWindow(QMainWindow):
 
     def _busy(self, busy: bool) -> None:
         zone = city_of(self.ctx.facilitator_zone)
-        self.status.setText(f"Working…" if busy else f"Saved · your time zone: {zone}")
+        self.status.setText("Working…" if busy else f"Saved · your time zone: {zone}")
 
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
-        self._action(file_menu, "&New cohort…", self.cohorts_page.new_cohort, QKeySequence.StandardKey.New)
+        self._action(
+            file_menu, "&New cohort…", self.cohorts_page.new_cohort, QKeySequence.StandardKey.New
+        )
         self._action(file_menu, "Open a &sample cohort", self.cohorts_page.open_sample)
         file_menu.addSeparator()
         self._action(file_menu, "Open &data folder", self.open_data_folder)
@@ -85,12 +89,18 @@ class MainWindow(QMainWindow):
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self.about)
 
-    def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(shortcut)  # type: ignore[arg-type]
-        action.triggered.connect(slot)  # type: ignore[arg-type]
-        menu.addAction(action)  # type: ignore[attr-defined]
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
         return action
 
     def open_data_folder(self) -> None:
@@ -116,8 +126,8 @@ class MainWindow(QMainWindow):
             geometry = self.ctx.settings.value(self.ctx.setting_key("window/geometry"))
             if isinstance(geometry, QByteArray) and not self.restoreGeometry(geometry):
                 log.info("saved window geometry did not fit; using defaults")
-            page = self.ctx.settings.value(self.ctx.setting_key("window/page"), 0)
-            self.show_page(int(page) if str(page).isdigit() and int(page) < 2 else 0)
+            page = str(self.ctx.settings.value(self.ctx.setting_key("window/page"), 0))
+            self.show_page(int(page) if page.isdigit() and int(page) < self.stack.count() else 0)
         except Exception:  # a bad settings file must never stop the app from opening
             log.warning("could not restore window state", exc_info=True)
 

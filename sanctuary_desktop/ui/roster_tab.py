@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from sanctuary_desktop.services.views import CohortPlan, ParticipantView
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import ROW_ROLE, SORT_ROLE, Column, RowsModel
 from sanctuary_desktop.ui.theme import TEXT_MUTED
-from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ZonePicker
+from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ZonePicker, to_date, to_qdate
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 STATUS_COLORS = {
@@ -106,13 +106,15 @@ class ParticipantDialog(QDialog):
         self.status = QComboBox()
         for status in IntakeStatus:
             self.status.addItem(status.label, status)
-        self.status.setCurrentIndex(list(IntakeStatus).index(draft.status if draft else "applied"))
+        self.status.setCurrentIndex(
+            list(IntakeStatus).index(draft.status if draft else IntakeStatus.APPLIED)
+        )
         self.interviewed = QCheckBox("Interviewed on")
         self.interview_date = QDateEdit()
         self.interview_date.setCalendarPopup(True)
         self.interview_date.setDisplayFormat("ddd d MMM yyyy")
         when = draft.interview_date if draft and draft.interview_date else ctx.clock().date()
-        self.interview_date.setDate(QDate(when.year, when.month, when.day))
+        self.interview_date.setDate(to_qdate(when))
         self.interviewed.setChecked(bool(draft and draft.interview_date))
         self.interview_date.setEnabled(self.interviewed.isChecked())
         self.interviewed.toggled.connect(self.interview_date.setEnabled)
@@ -155,7 +157,7 @@ class ParticipantDialog(QDialog):
             years_in_practice=None if years < 0 else years,
             status=self.status.currentData(),
             interview_date=(
-                self.interview_date.date().toPython() if self.interviewed.isChecked() else None
+                to_date(self.interview_date.date()) if self.interviewed.isChecked() else None
             ),
             notes=self.notes.toPlainText(),
         )
@@ -253,9 +255,7 @@ class CsvImportDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = buttons.addButton(
-            "Import", QDialogButtonBox.ButtonRole.AcceptRole
-        )
+        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.import_rows)
         buttons.rejected.connect(self.reject)
@@ -267,7 +267,9 @@ class CsvImportDialog(QDialog):
         layout.addWidget(buttons)
 
     def choose_file(self) -> None:
-        dialog = QFileDialog(self, "Choose a roster CSV", str(Path.home()), "CSV files (*.csv *.txt)")
+        dialog = QFileDialog(
+            self, "Choose a roster CSV", str(Path.home()), "CSV files (*.csv *.txt)"
+        )
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(lambda path: self.load_file(Path(path)))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -351,8 +353,10 @@ class RosterTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Long organisations and emails give way first, elided, so the row fits the window.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.activated.connect(lambda _index: self.edit_selected())
 
@@ -394,7 +398,6 @@ class RosterTab(QWidget):
         self.plan = plan
         self.model.set_rows(plan.participants)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
         accepted = sum(1 for p in plan.participants if p.status is IntakeStatus.ACCEPTED)
         total = len(plan.participants)
         self.count.setText(f"{total} on the roster, {accepted} accepted")
@@ -432,7 +435,9 @@ class RosterTab(QWidget):
     def add(self) -> None:
         if self.plan is None:
             return
-        dialog = ParticipantDialog(self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, None, self)
+        dialog = ParticipantDialog(
+            self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, None, self
+        )
         dialog.saved.connect(lambda view: self.select(view.id))
         self._open(dialog)
 
@@ -440,7 +445,9 @@ class RosterTab(QWidget):
         person = self.selected()
         if self.plan is None or person is None:
             return
-        self._open(ParticipantDialog(self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, person, self))
+        self._open(
+            ParticipantDialog(self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, person, self)
+        )
 
     def remove_selected(self) -> None:
         person = self.selected()
@@ -468,6 +475,8 @@ class RosterTab(QWidget):
         if self.plan is None:
             return
         emails = {p.email for p in self.plan.participants if p.email}
-        dialog = CsvImportDialog(self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, emails, self)
+        dialog = CsvImportDialog(
+            self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, emails, self
+        )
         self._open(dialog)
         dialog.choose_file()

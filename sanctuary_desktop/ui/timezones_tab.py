@@ -6,13 +6,14 @@ database work is the one write that moves upcoming calls to a new home-zone time
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -49,7 +50,7 @@ from sanctuary_desktop.services import calls
 from sanctuary_desktop.services.views import CallView, CohortPlan
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Column, RowsModel
-from sanctuary_desktop.ui.theme import BAND_EDGE, BAND_GOOD, BAND_NIGHT
+from sanctuary_desktop.ui.theme import ACCENT, BAND_EDGE, BAND_GOOD, BAND_NIGHT
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -158,14 +159,33 @@ class DescribedModel(RowsModel[Any]):
         if role == Qt.ItemDataRole.AccessibleTextRole and index.isValid():
             column = self.columns[index.column()]
             if column.tooltip:
-                return column.tooltip(self.rows[index.row()]) or column.text(
-                    self.rows[index.row()]
-                )
+                return column.tooltip(self.rows[index.row()]) or column.text(self.rows[index.row()])
         return super().data(index, role)
 
 
-def make_table(name: str, *, select_rows: bool) -> QTableView:
-    table = QTableView()
+class FittedTable(QTableView):
+    """Shows every row: the page scrolls as one, so the table never scrolls up and down."""
+
+    def fit(self) -> None:
+        header = self.horizontalHeader()
+        wide = header.length() > self.viewport().width() + 1
+        height = (
+            header.sizeHint().height()
+            + self.verticalHeader().length()
+            + 2 * self.frameWidth()
+            + (self.horizontalScrollBar().sizeHint().height() if wide else 0)
+        )
+        if height != self.height() or height != self.minimumHeight():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()
+
+
+def make_table(name: str, *, select_rows: bool) -> FittedTable:
+    table = FittedTable()
     table.setAccessibleName(name)
     table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -181,27 +201,12 @@ def make_table(name: str, *, select_rows: bool) -> QTableView:
     return table
 
 
-def fit_height(table: QTableView) -> None:
-    """Show every row: the page scrolls as one, so tables do not scroll inside it."""
-    header = table.horizontalHeader()
-    height = (
-        header.sizeHint().height()
-        + table.verticalHeader().length()
-        + 2 * table.frameWidth()
-        + (table.horizontalScrollBar().sizeHint().height() if _needs_hscroll(table) else 0)
-    )
-    table.setFixedHeight(height)
-
-
-def _needs_hscroll(table: QTableView) -> bool:
-    header = table.horizontalHeader()
-    minimum = sum(
-        header.sectionSize(i) if i == header.count() - 1 else header.sectionSizeHint(i)
-        for i in range(header.count())
-        if not header.isSectionHidden(i)
-    )
-    available = table.width() - table.verticalHeader().width() - 2 * table.frameWidth()
-    return table.isVisible() and minimum > available
+def wrap_name(name: str, width: int = 14) -> str:
+    """A long name on two lines, so planner columns stay narrow enough to fit."""
+    lines = textwrap.wrap(name, width, break_long_words=False, break_on_hyphens=False)
+    if len(lines) <= 2:
+        return "\n".join(lines) or name
+    return f"{lines[0]}\n{' '.join(lines[1:])}"
 
 
 def fit_width(table: QTableView) -> None:
@@ -224,7 +229,9 @@ class SuggestionRow:
 def swatch(colour: QColor) -> QLabel:
     box = QLabel()
     box.setFixedSize(16, 16)
-    box.setStyleSheet(f"background: {colour.name()}; border: 1px solid #b9b5ab; border-radius: 3px;")
+    box.setStyleSheet(
+        f"background: {colour.name()}; border: 1px solid #b9b5ab; border-radius: 3px;"
+    )
     return box
 
 
@@ -267,17 +274,21 @@ class TimeZonesTab(QWidget):
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(16, 12, 16, 16)
+        self.empty_title = styled(QLabel("No participants yet"), "section")
+        content_layout.addWidget(self.empty_title)
         content_layout.addWidget(self.empty_label)
         content_layout.addWidget(self.body)
         content_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroll_area)
         self._show_empty(True)
+        self.empty_title.hide()  # until a plan arrives
+        self.empty_label.hide()
 
     # -- building ------------------------------------------------------------------------
 
@@ -339,6 +350,11 @@ class TimeZonesTab(QWidget):
         self.grid = make_table("Meeting planner", select_rows=True)
         self.grid.setModel(self.grid_model)
         self.grid.verticalHeader().setMinimumWidth(96)
+        # Band colours fill the cells, so the chosen row is framed rather than filled.
+        self.grid.setStyleSheet(
+            f"QTableView::item:selected {{ border-top: 2px solid {ACCENT}; "
+            f"border-bottom: 2px solid {ACCENT}; color: black; }}"
+        )
         self.grid.verticalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         )
@@ -367,7 +383,7 @@ class TimeZonesTab(QWidget):
         self.suggestions_table = make_table("Suggested start times", select_rows=True)
         self.suggestions_table.setModel(self.suggestions_model)
         self.suggestions_table.verticalHeader().hide()
-        self.suggestions_table.horizontalHeader().setStretchLastSection(True)
+        self.suggestions_table.horizontalHeader().setStretchLastSection(False)
         self.suggestions_table.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons()
         )
@@ -446,6 +462,7 @@ class TimeZonesTab(QWidget):
         self._update_buttons()
 
     def _show_empty(self, empty: bool) -> None:
+        self.empty_title.setVisible(empty)
         self.empty_label.setVisible(empty)
         self.body.setVisible(not empty)
 
@@ -495,7 +512,7 @@ class TimeZonesTab(QWidget):
         self.fairness_model.set_rows(self._fairness_rows)
         self.fairness_table.show()
         fit_width(self.fairness_table)
-        fit_height(self.fairness_table)
+        self.fairness_table.fit()
 
     # -- planner -------------------------------------------------------------------------
 
@@ -527,33 +544,43 @@ class TimeZonesTab(QWidget):
             text = f"{row.home_start:%H:%M}"
             tip = f"{text} in {self._home_city} on {long_day(row.home_start.date())}"
             if current is not None and row.home_start.time() == current:
-                text += "  · now"
+                text += "  · current"
                 tip += ": the upcoming calls start at this time"
             labels.append(text)
             tips.append(tip)
         self.grid_model.set_table(columns, self._grid_rows, labels, tips, column_tips)
         header = self.grid.horizontalHeader()
-        header.setMinimumSectionSize(64)
+        header.setMinimumSectionSize(88)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        fit_height(self.grid)
-        self._reselect(selected)
-        moving = (
-            f"Upcoming calls start at {current:%H:%M} in {self._home_city}. "
-            if current is not None
-            else ""
+        # A few people get comfortable columns, not the whole width of the window.
+        self.grid.setMaximumWidth(
+            self.grid.verticalHeader().sizeHint().width()
+            + 110
+            + 190 * len(people)
+            + 2 * self.grid.frameWidth()
         )
+        self.grid.fit()
+        self._reselect(selected)
+        if not self._upcoming:
+            moving = "Try times here for any date; there are no upcoming calls to move yet."
+        elif current is not None:
+            moving = (
+                f"Upcoming calls start at {current:%H:%M} in {self._home_city}. Pick a row to "
+                "move them to that time; each call keeps its date."
+            )
+        else:
+            moving = "Pick a row to move the upcoming calls to that time; each keeps its date."
         self.planner_intro.setText(
             f"Each row is a start time in {self._home_city} ({cohort.home_tz}) on the chosen "
-            f"date, each column shows what that is for one participant, for a "
-            f"{cohort.call_minutes}-minute call. {moving}Pick a row to move the upcoming calls "
-            "to that time; each call keeps its date."
+            f"date; each column shows that time for one participant, for a "
+            f"{cohort.call_minutes}-minute call. {moving}"
         )
         self._grid_selected()
 
     def _person_column(self, index: int, person: Person) -> Column[GridRow]:
         return Column(
-            f"{person.name}\n{person.city}",
+            f"{wrap_name(person.name)}\n{person.city}",
             lambda r: time_and_day(r.cells[index].local),
             tooltip=lambda r: self._cell_tip(r, index),
             background=lambda r: BAND_COLOURS[r.cells[index].band],
@@ -617,7 +644,11 @@ class TimeZonesTab(QWidget):
                 burdened=tuple(
                     r
                     for r in fairness(
-                        [local_to_utc(d, s.home_time, cohort.home_tz) for d in days], *args
+                        [local_to_utc(d, s.home_time, cohort.home_tz) for d in days],
+                        cohort.call_minutes,
+                        people,
+                        cohort.waking_hours,
+                        cohort.home_tz,
                     )
                     if r.out_of_hours
                 ),
@@ -668,18 +699,24 @@ class TimeZonesTab(QWidget):
                 ),
             ],
             self._suggestion_rows,
+            column_tips=[
+                f"Start time in {self._home_city} ({cohort.home_tz})",
+                "Who would have calls out of hours, and how many of the series",
+                "How many times, over the series, someone would join more than an hour "
+                "outside reasonable hours",
+            ],
         )
         header = self.suggestions_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        fit_height(self.suggestions_table)
+        self.suggestions_table.fit()
         self._refresh_alternation()
 
     def _burdened_text(self, row: SuggestionRow) -> str:
         if not row.burdened:
             return "Nobody: everyone in reasonable hours"
-        return ";   ".join(
-            f"{r.person.name} ({r.person.city}) {r.out_of_hours} of {row.calls}"
+        return "   ·   ".join(
+            f"{r.person.name}, {r.person.city} ({r.out_of_hours} of {row.calls})"
             for r in row.burdened
         )
 
@@ -706,7 +743,10 @@ class TimeZonesTab(QWidget):
             f"{percent(alternation.worst_person_share)}"
         )
         if not self._upcoming:
-            detail = "That is if every call of the series alternated; no calls are upcoming."
+            detail = (
+                "The worst share is the largest part of the series any one person has out "
+                "of hours, if every call alternated. There are no upcoming calls to move."
+            )
         else:
             home = zones.zone(cohort.home_tz)
             upcoming_days = [c.starts_at.astimezone(home).date() for c in self._upcoming]
@@ -717,7 +757,10 @@ class TimeZonesTab(QWidget):
                 for d, t in zip(upcoming_days, new_times, strict=True)
             ]
             after = fairness(
-                held + moved, cohort.call_minutes, self.plan.people, cohort.waking_hours,
+                held + moved,
+                cohort.call_minutes,
+                self.plan.people,
+                cohort.waking_hours,
                 cohort.home_tz,
             )
             worst_after = max((r.share for r in after), default=0.0)
@@ -726,7 +769,8 @@ class TimeZonesTab(QWidget):
                 for d, t in zip(upcoming_days, new_times, strict=True)
             )
             detail = (
-                "That is if every call of the series alternated. Held calls stay as they "
+                "The worst share is the largest part of the series any one person has out "
+                "of hours, if every call alternated. Held calls stay as they "
                 f"were, so moving the {plural(len(self._upcoming), 'upcoming call')} "
                 f"({listing}) makes the worst share over the series {percent(worst_after)}."
             )
@@ -808,9 +852,7 @@ class TimeZonesTab(QWidget):
             self.suggestions_feedback,
         )
 
-    def _confirm_move(
-        self, times: list[tuple[int, time]], question: str, feedback: QLabel
-    ) -> None:
+    def _confirm_move(self, times: list[tuple[int, time]], question: str, feedback: QLabel) -> None:
         home = zones.zone(self._home)
         by_id = {c.id: c for c in self._upcoming}
         lines = "\n".join(
@@ -872,6 +914,3 @@ class TimeZonesTab(QWidget):
         self.ctx.services.call(
             calls.set_local_times, self.plan.cohort.id, times, then=done, failed=failed
         )
-
-
-Then = Callable[[object], None]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QDate, QStringListModel, Qt, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -36,7 +36,9 @@ class ZonePicker(QComboBox):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
-        self.lineEdit().setPlaceholderText("Type a city or country, e.g. Auckland")
+        line = self.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("Type a city or country, e.g. Auckland")
         self.setMinimumContentsLength(28)
 
     def zone_name(self) -> str:
@@ -132,3 +134,15 @@ def local_label(instant: datetime, zone_name: str, pattern: str = "%a %d %b %Y, 
 
 def zone_caption(zone_name: str) -> str:
     return city_of(zone_name)
+
+
+def to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def to_time(value: QTime) -> time:
+    return time(value.hour(), value.minute())
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)

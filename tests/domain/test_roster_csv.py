@@ -314,6 +314,22 @@ def test_empty_file(data: bytes) -> None:
     assert file_error(data) == "is empty"
 
 
+def test_title_rows_above_the_header_are_passed_over() -> None:
+    data = b"Climate cohort 2025;;\r\n;;\r\nName;Email;Years\r\nAna;ana@example.org;3\r\n"
+    preview = read(data)
+    assert preview.delimiter == ";"
+    assert [(row.line, row.values["name"]) for row in preview.rows] == [(4, "Ana")]
+
+    preview = read(b"Roster\r\nName\tEmail\r\nAna\tana@example.org\r\n")
+    assert preview.delimiter == "\t"
+    assert [(row.line, row.values["email"]) for row in preview.rows] == [(3, "ana@example.org")]
+
+
+def test_data_rows_are_never_mistaken_for_titles() -> None:
+    message = file_error(b"Ana,ana@example.org\nName,Email\nBo,bo@example.org\n")
+    assert message == "no 'Name' column found; columns are: 'Ana', 'ana@example.org'"
+
+
 def test_no_name_column_lists_the_columns_found() -> None:
     message = file_error(b"Email;Country\nana@example.org;Peru\n")
     assert message == "no 'Name' column found; columns are: 'Email', 'Country'"

@@ -103,9 +103,7 @@ def test_set_local_times_keeps_local_dates(db: Database) -> None:
     updated = calls.set_local_times(db, cohort_id, alternating).value
     local = [v.starts_at.astimezone(VANCOUVER) for v in updated]
     assert [d.hour for d in local] == [9, 14, 9, 14]
-    assert [d.date() for d in local] == [
-        v.starts_at.astimezone(VANCOUVER).date() for v in views
-    ]
+    assert [d.date() for d in local] == [v.starts_at.astimezone(VANCOUVER).date() for v in views]
 
 
 def test_calendar_range_spans_cohorts(db: Database) -> None:

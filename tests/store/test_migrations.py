@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import text
 
 from sanctuary_desktop.store import migrate
-
 from sanctuary_desktop.store.database import SCHEMA_HEAD, Database
 from sanctuary_desktop.store.location import DataFolder
 from sanctuary_desktop.store.migrate import upgrade_to_head

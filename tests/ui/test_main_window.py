@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from sanctuary_desktop.services import calls, cohorts, demo, roster
+from sanctuary_desktop.ui.cohort_dialogs import CohortDialog
+from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import settle
+
+
+def open_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    settle(qtbot, ctx)
+    return window
+
+
+def add_sample(ctx: AppContext) -> int:
+    return ctx.services.runner.submit(demo.create_sample, today=date(2026, 11, 23)).result().id
+
+
+def test_first_run_offers_the_sample(qtbot: QtBot, ctx: AppContext) -> None:
+    window = open_window(qtbot, ctx)
+    page = window.cohorts_page
+    assert page.right.currentWidget() is page.welcome
+    qtbot.mouseClick(page.welcome.sample_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, ctx)
+    qtbot.waitUntil(lambda: page.plan is not None)
+    settle(qtbot, ctx)
+    assert page.right.currentWidget() is page.detail
+    assert page.plan is not None and page.plan.cohort.name.startswith("Tending the Commons")
+    assert page.roster_tab.model.rowCount() == 9
+    assert page.calls_tab.model.rowCount() == 7
+
+
+def test_new_cohort_dialog_validates_then_creates(qtbot: QtBot, ctx: AppContext) -> None:
+    window = open_window(qtbot, ctx)
+    page = window.cohorts_page
+    page.new_cohort()
+    dialog = next(d for d in page._dialogs if isinstance(d, CohortDialog))
+    dialog.name.setText("   ")
+    dialog.minutes.setValue(0)
+    dialog.submit()
+    assert "must not be empty" in dialog.form.error_text("Name")
+    assert dialog.form.error_text("Call length")
+    assert ctx.services.runner.submit(cohorts.list_cohorts).result() == []
+    dialog.name.setText("Kōwhai circle")
+    dialog.minutes.setValue(90)
+    dialog.zone.setEditText("Auckland")
+    dialog.submit()
+    settle(qtbot, ctx)
+    qtbot.waitUntil(lambda: page.plan is not None)
+    assert page.plan is not None
+    assert page.plan.cohort.name == "Kōwhai circle"
+    assert page.plan.cohort.home_tz == "Pacific/Auckland"
+
+
+def test_open_call_from_elsewhere_selects_it(qtbot: QtBot, ctx: AppContext) -> None:
+    cohort_id = add_sample(ctx)
+    third = ctx.services.runner.submit(calls.list_cohort_calls, cohort_id).result()[2]
+    window = open_window(qtbot, ctx)
+    window.show_page(1)
+    ctx.events.open_call.emit(cohort_id, third.id)
+    settle(qtbot, ctx)
+    page = window.cohorts_page
+    qtbot.waitUntil(lambda: page.calls_tab.selected() is not None)
+    assert window.stack.currentWidget() is page
+    assert page.tabs.currentWidget() is page.calls_tab
+    selected = page.calls_tab.selected()
+    assert selected is not None and selected.id == third.id
+    # The side panel shows the call in every participant's own time.
+    names = {s.person.name for s in page.calls_tab.slot_model.rows}
+    assert "Aroha Ngātai" in names
+
+
+def test_archive_and_delete_after_confirmation(qtbot: QtBot, ctx: AppContext) -> None:
+    cohort_id = add_sample(ctx)
+    window = open_window(qtbot, ctx)
+    page = window.cohorts_page
+    qtbot.waitUntil(lambda: page.plan is not None)
+    page.toggle_archive()
+    settle(qtbot, ctx)
+    qtbot.waitUntil(lambda: page.plan is not None and page.plan.cohort.archived)
+    page.confirm_delete()
+    box = page.delete_box
+    box.reject()  # Cancel leaves everything alone
+    settle(qtbot, ctx)
+    assert ctx.services.runner.submit(cohorts.list_cohorts).result()
+    page.confirm_delete()
+    box = page.delete_box
+    delete = next(b for b in box.buttons() if b.text() == "Delete cohort")
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
+    settle(qtbot, ctx)
+    assert ctx.services.runner.submit(cohorts.list_cohorts).result() == []
+    assert ctx.services.runner.submit(roster.list_participants, cohort_id).result() == []
+
+
+def test_window_state_survives_restart_and_a_broken_value(qtbot: QtBot, ctx: AppContext) -> None:
+    window = open_window(qtbot, ctx)
+    window.show_page(1)
+    window.save_state()
+    window.close()
+    again = open_window(qtbot, ctx)
+    assert again.stack.currentIndex() == 1
+    ctx.settings.setValue(ctx.setting_key("window/geometry"), b"\x00garbage")
+    ctx.settings.setValue(ctx.setting_key("window/page"), "nonsense")
+    third = open_window(qtbot, ctx)
+    assert third.stack.currentIndex() == 0
+
+
+def test_every_interactive_widget_has_an_accessible_name(qtbot: QtBot, ctx: AppContext) -> None:
+    add_sample(ctx)
+    window = open_window(qtbot, ctx)
+    qtbot.waitUntil(lambda: window.cohorts_page.plan is not None)
+    settle(qtbot, ctx)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+    )
+
+    interactive = (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit)
+    unnamed = [
+        f"{type(w).__name__} {w.objectName()}"
+        for w in window.findChildren(QWidget)
+        if isinstance(w, interactive)
+        and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+        and not (w.accessibleName() or getattr(w, "text", lambda: "")())
+        and not isinstance(w.parent(), (QComboBox, QAbstractSpinBox))
+        and w.isVisibleTo(window)
+    ]
+    assert unnamed == []
+    assert not [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, (QDialog, QMessageBox)) and w.isVisible()
+    ]
