@@ -47,6 +47,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from sanctuary_desktop.ui.context import AppContext
     from sanctuary_desktop.ui.errors import ErrorReporter
     from sanctuary_desktop.ui.events import Events
+    from sanctuary_desktop.ui.gc_guard import GuiThreadCollector
     from sanctuary_desktop.ui.main_window import MainWindow
     from sanctuary_desktop.ui.service_client import ServiceClient
     from sanctuary_desktop.ui.theme import apply_theme
@@ -62,6 +63,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName("Sanctuary Desktop")
     app.setDesktopFileName(APP_ID)
     apply_theme(app)
+    collector = GuiThreadCollector(app)
+    collector.start()
     app.setWindowIcon(app_icon())
 
     runner = ServiceRunner(lambda: database_for(folder, args.database_url))

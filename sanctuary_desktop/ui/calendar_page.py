@@ -89,7 +89,7 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 PALETTE = (
     ("#2f6f62", "#e0efe9"),  # teal
     ("#3d5f8f", "#e2eaf5"),  # slate blue
-    ("#8a5a12", "#f6ecd7"),  # ochre
+    ("#94680f", "#f6edd8"),  # ochre
     ("#74507a", "#efe5f0"),  # plum
     ("#55742b", "#e8f0dc"),  # moss
     ("#a0503a", "#f7e5de"),  # terracotta
@@ -424,6 +424,9 @@ class MonthGrid(QWidget):
         line = QFontMetrics(self.chip_font()).height()
         one_h, two_h, gap = line + 7, 2 * line + 9, self.CHIP_GAP
         day_h = self._day_height()
+        more_font = self.chip_font()
+        more_font.setWeight(QFont.Weight.DemiBold)
+        more_metrics = QFontMetrics(more_font)
         cells = []
         for i, day in enumerate(days):
             row, col = divmod(i, 7)
@@ -441,16 +444,21 @@ class MonthGrid(QWidget):
             )
             chip_h = two_h if two else one_h
             fits = max(0, (room + gap) // (chip_h + gap))
-            shown = day_calls if len(day_calls) <= fits else day_calls[: max(0, fits - 1)]
+            # A full day keeps its last line for "+N more"; with room for one line only,
+            # the chip keeps it and "+N more" moves up beside the day number.
+            more_below = len(day_calls) > fits >= 2
+            shown = day_calls[: fits - 1] if more_below else day_calls[:fits]
             for call in shown:
                 cell.chips.append(Chip(QRect(x, y, w, chip_h), call, two))
                 y += chip_h + gap
             cell.hidden = day_calls[len(shown) :]
-            if cell.hidden:
-                if fits >= 1:
-                    cell.more_rect = QRect(x, y, w, one_h)
-                else:  # no room for even one chip: say so beside the day number
-                    cell.more_rect = QRect(x, rect.top() + 4, w, day_h - 8)
+            if more_below:
+                cell.more_rect = QRect(x, y, w, one_h)
+            elif cell.hidden:
+                wide = more_metrics.horizontalAdvance(cell.more_text) + 6
+                room_beside = max(0, w - more_metrics.horizontalAdvance("30 Sep") - 14)
+                wide = min(wide, room_beside)
+                cell.more_rect = QRect(x + w - wide, rect.top() + 4, wide, day_h - 8)
             cells.append(cell)
         return cells
 
@@ -593,6 +601,10 @@ class MonthGrid(QWidget):
         bold = QFont(font)
         bold.setWeight(QFont.Weight.DemiBold)
         fm, fm_bold = QFontMetrics(font), QFontMetrics(bold)
+        # A cancelled call strikes its time and cohort; "Cancelled call" itself stays legible.
+        plain = QFont(font)
+        plain.setStrikeOut(False)
+        plain.setItalic(call.cancelled)
         inner = chip.rect.adjusted(9, 0, -6, 0)
         line_h = fm.height()
         start = f"{local_start(call, self.zone_name):%H:%M}"
@@ -607,9 +619,10 @@ class MonthGrid(QWidget):
             painter.setFont(bold)
             painter.setPen(time_color)
             painter.drawText(first, flags, start)
-            painter.setFont(font)
+            painter.setFont(plain)
             painter.setPen(text_color)
             painter.drawText(first.adjusted(used, 0, 0, 0), flags, label)
+            painter.setFont(font)
             painter.drawText(second, flags, _fit_name(fm, call.cohort_name, inner.width()))
             return
         used = fm_bold.horizontalAdvance(start + " ")
@@ -623,7 +636,7 @@ class MonthGrid(QWidget):
         painter.setFont(bold)
         painter.setPen(time_color)
         painter.drawText(inner, flags, start)
-        painter.setFont(font)
+        painter.setFont(plain)
         painter.setPen(text_color)
         rest = _fit_one_line(fm, call.cohort_name, call.label, inner.width() - used)
         painter.drawText(inner.adjusted(used, 0, 0, 0), flags, rest)
@@ -637,14 +650,12 @@ class MonthGrid(QWidget):
         painter.setPen(QColor(ACCENT))
         in_header = cell.more_rect.top() < cell.rect.top() + self._day_height() - 4
         align = Qt.AlignmentFlag.AlignRight if in_header else Qt.AlignmentFlag.AlignLeft
-        text = QFontMetrics(font).elidedText(
-            cell.more_text, Qt.TextElideMode.ElideRight, cell.more_rect.width() - 8
-        )
-        painter.drawText(
-            cell.more_rect.adjusted(8 if not in_header else 0, 0, 0, 0),
-            align | Qt.AlignmentFlag.AlignVCenter,
-            text,
-        )
+        box = cell.more_rect if in_header else cell.more_rect.adjusted(8, 0, 0, 0)
+        fm = QFontMetrics(font)
+        text = cell.more_text
+        if fm.horizontalAdvance(text) > box.width():
+            text = fm.elidedText(f"+{len(cell.hidden)}", Qt.TextElideMode.ElideRight, box.width())
+        painter.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, text)
 
     # -- mouse and keyboard -------------------------------------------------------------
 
@@ -802,6 +813,7 @@ class AgendaModel(RowsModel[CallView]):
     """Rows of calls; adds the cohort's colour dot and strikes cancelled calls through."""
 
     COHORT_COLUMN = 2
+    CALL_COLUMN = 3
     STATUS_COLUMN = 5
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -813,7 +825,7 @@ class AgendaModel(RowsModel[CallView]):
             if (
                 role == Qt.ItemDataRole.FontRole
                 and row.cancelled
-                and index.column() != self.STATUS_COLUMN
+                and index.column() not in (self.CALL_COLUMN, self.STATUS_COLUMN)
             ):
                 font = QFont()
                 font.setStrikeOut(True)
@@ -855,6 +867,7 @@ class CalendarPage(QWidget):
         self.month_loader = RangeLoader(ctx, self, self._month_loaded)
         self.agenda_loader = RangeLoader(ctx, self, self._agenda_loaded)
         self._agenda_selected: int | None = None
+        self._first_of_day: set[int] = set()  # agenda rows that start a new day show its date
 
         self._build_header()
         self.month_grid = MonthGrid()
@@ -963,7 +976,11 @@ class CalendarPage(QWidget):
 
     def _build_agenda(self) -> None:
         columns: list[Column[CallView]] = [
-            Column("Date", lambda c: day_label(local_start(c, self.zone_name).date())),
+            Column(
+                "Date",
+                lambda c: self._date_text(c) if c.id in self._first_of_day else "",
+                tooltip=self._date_text,
+            ),
             Column("Time", lambda c: time_range(c, self.zone_name)),
             Column("Cohort", lambda c: c.cohort_name, tooltip=lambda c: c.cohort_name),
             Column("Call", lambda c: c.label),
@@ -989,7 +1006,8 @@ class CalendarPage(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column in range(len(columns)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AgendaModel.COHORT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setMaximumSectionSize(440)  # a long cohort name is elided, not a scroll bar
+        header.setStretchLastSection(True)
         view.activated.connect(self._agenda_activated)
         view.selectionModel().currentRowChanged.connect(self._agenda_current)
         self.agenda = view
@@ -1107,6 +1125,13 @@ class CalendarPage(QWidget):
 
     def _agenda_loaded(self, rows: list[CallView]) -> None:
         keep = self._agenda_selected
+        seen: set[date] = set()
+        self._first_of_day = set()
+        for call in rows:
+            day = local_start(call, self.zone_name).date()
+            if day not in seen:
+                seen.add(day)
+                self._first_of_day.add(call.id)
         self.agenda_model.set_rows(rows)
         if rows:
             self.agenda_page.setCurrentWidget(self.agenda)
@@ -1164,6 +1189,9 @@ class CalendarPage(QWidget):
         if cancelled:
             text += f" · {cancelled} cancelled"
         return text
+
+    def _date_text(self, call: CallView) -> str:
+        return day_label(local_start(call, self.zone_name).date())
 
     def _status_text(self, call: CallView) -> str:
         return call_status(call, self.ctx.clock(), self.zone_name)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -118,10 +119,10 @@ class SeriesDialog(QDialog):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignTop)
 
         self.form.add_row("Repeats", self.kind)
-        self.form.add_row("Weekday", day_row, "On")
+        self.form.add_row("Weekday", day_row, "On", also=("Week of month", "Every N weeks"))
         self.form.add_row("Time", self.start_time, f"Start time ({city_of(cohort.home_tz)})")
         self.form.add_row("First date", self.first, "From")
-        self.form.add_row("Repeat", repeat, "Ends after")
+        self.form.add_row("Repeat", repeat, "Ends after", also=("Count", "Until"))
         self.form.add_row("Existing calls", self.replace)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -148,7 +149,7 @@ class SeriesDialog(QDialog):
         self.update_preview()
 
     def cadence(self) -> Cadence:
-        kind: CadenceKind = self.kind.currentData()
+        kind = CadenceKind(self.kind.currentData())
         return Cadence(
             kind=kind,
             first_date=to_date(self.first.date()),
@@ -156,13 +157,13 @@ class SeriesDialog(QDialog):
             zone=self.plan.cohort.home_tz,
             count=self.count.value() if self.by_count.isChecked() else None,
             until=None if self.by_count.isChecked() else self.plan.cohort.end_date,
-            weekday=self.weekday.currentData(),
-            week_of_month=self.week.currentData(),
+            weekday=int(self.weekday.currentData()),
+            week_of_month=int(self.week.currentData()),
             interval_weeks=self.every.value() if kind is CadenceKind.EVERY_N_WEEKS else 1,
         )
 
     def update_preview(self) -> None:
-        kind = self.kind.currentData()
+        kind = CadenceKind(self.kind.currentData())
         self.week.setVisible(kind is CadenceKind.MONTHLY_WEEKDAY)
         self.the.setVisible(kind is CadenceKind.MONTHLY_WEEKDAY)
         self.every.setVisible(kind is CadenceKind.EVERY_N_WEEKS)
@@ -193,7 +194,7 @@ class SeriesDialog(QDialog):
             calls.generate_series,
             self.plan.cohort.id,
             cadence,
-            replace_planned=self.replace.currentData(),
+            replace_planned=bool(self.replace.currentData()),
             then=lambda _views: self.accept(),
             failed=self._failed,
         )
@@ -370,7 +371,13 @@ class CallsTab(QWidget):
         self.export_button.setToolTip(
             "Save an .ics file that Google Calendar, Outlook and Apple Calendar import"
         )
-        self.export_button.clicked.connect(self.export_ics)
+        export_menu = QMenu(self.export_button)
+        export_menu.addAction("All calls of this cohort…").triggered.connect(
+            lambda: self.export_ics(only_selected=False)
+        )
+        self.export_selected_action = export_menu.addAction("Only the selected call…")
+        self.export_selected_action.triggered.connect(lambda: self.export_ics(only_selected=True))
+        self.export_button.setMenu(export_menu)
         self.summary = QLabel()
         self.summary.setProperty("role", "muted")
         self.message = QLabel()
@@ -516,6 +523,7 @@ class CallsTab(QWidget):
         for button in (self.move_button, self.cancel_button, self.delete_button):
             button.setEnabled(call is not None)
         self.cancel_button.setText("Restore call" if call and call.cancelled else "Cancel call")
+        self.export_selected_action.setEnabled(call is not None)
         for button in (self.generate_button, self.add_button):
             button.setEnabled(self.plan is not None)
         self.export_button.setEnabled(bool(self.plan and self.plan.calls))
@@ -574,25 +582,33 @@ class CallsTab(QWidget):
         box.finished.connect(finished)
         self._open(box)
 
-    def export_ics(self) -> None:
-        if self.plan is None:
+    def export_ics(self, *, only_selected: bool) -> None:
+        call = self.selected() if only_selected else None
+        if self.plan is None or (only_selected and call is None):
             return
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in self.plan.cohort.name)
-        suggested = Path.home() / f"{safe.strip() or 'cohort'} calls.ics"
+        what = call.label if call else "calls"
+        suggested = Path.home() / f"{safe.strip() or 'cohort'} {what}.ics"
         dialog = QFileDialog(self, "Export calls to a calendar file", str(suggested))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter("Calendar files (*.ics)")
         dialog.setDefaultSuffix("ics")
-        dialog.fileSelected.connect(lambda path: self.write_ics(Path(path)))
+        dialog.fileSelected.connect(
+            lambda path: self.write_ics(Path(path), call.id if call else None)
+        )
         self._open(dialog)
 
-    def write_ics(self, path: Path) -> None:
+    def write_ics(self, path: Path, call_id: int | None = None) -> None:
         if self.plan is None:
             return
         self.ctx.services.call(
             calendar_export.write_cohort_calendar,
             self.plan.cohort.id,
             path,
-            then=lambda count: self.show_message(f"Saved {count} calls to {path}."),
+            call_id=call_id,
+            then=lambda count: self.show_message(
+                f"Saved {count} call{'s' if count != 1 else ''} to {path}. Open it with your "
+                "calendar (Google Calendar, Outlook or Apple Calendar) or send it to the cohort."
+            ),
             failed=lambda error: self.show_message(str(error), error=True),
         )

@@ -23,6 +23,7 @@ from sanctuary_desktop.domain.zones import city_of
 from sanctuary_desktop.ui.calendar_page import CalendarPage
 from sanctuary_desktop.ui.cohorts_page import CohortsPage
 from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ class MainWindow(QMainWindow):
         )
         self._action(file_menu, "Open a &sample cohort", self.cohorts_page.open_sample)
         file_menu.addSeparator()
+        self._action(
+            file_menu, "Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences
+        )
         self._action(file_menu, "Open &data folder", self.open_data_folder)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -102,6 +106,13 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._busy(False))
+        self.settings_dialog = dialog
+        dialog.open()
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.data_dir)))

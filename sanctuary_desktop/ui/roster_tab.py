@@ -155,7 +155,7 @@ class ParticipantDialog(QDialog):
             organisation=self.organisation.text(),
             time_zone=self.zone.zone_name(),
             years_in_practice=None if years < 0 else years,
-            status=self.status.currentData(),
+            status=IntakeStatus(self.status.currentData()),
             interview_date=(
                 to_date(self.interview_date.date()) if self.interviewed.isChecked() else None
             ),

@@ -82,7 +82,14 @@ class FieldForm(QWidget):
         label.hide()
         return label
 
-    def add_row(self, field: str, widget: QWidget, label: str | None = None) -> QWidget:
+    def add_row(
+        self,
+        field: str,
+        widget: QWidget,
+        label: str | None = None,
+        also: tuple[str, ...] = (),
+    ) -> QWidget:
+        """Add a labelled row; errors naming `field` (or any name in `also`) show under it."""
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -96,8 +103,9 @@ class FieldForm(QWidget):
         self.layout_form.addRow(caption, holder)
         if not widget.accessibleName():
             widget.setAccessibleName(text)
-        self._errors[field] = error
-        self._widgets[field] = widget
+        for name in (field, *also):
+            self._errors[name] = error
+            self._widgets[name] = widget
         return widget
 
     def clear_errors(self) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sanctuary_desktop.services.runner import ServiceRunner
@@ -15,9 +16,19 @@ from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.location import DataFolder
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.events import Events
+from sanctuary_desktop.ui.gc_guard import GuiThreadCollector
 from sanctuary_desktop.ui.service_client import ServiceClient
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def collect_on_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app: garbage holding Qt objects is only ever collected on this thread."""
+    collector = GuiThreadCollector(qapp)
+    collector.start()
+    yield
+    collector.stop()
 
 
 @pytest.fixture

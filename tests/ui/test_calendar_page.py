@@ -453,7 +453,9 @@ def test_screenshots(
         calendar_ctx, "Women leading on climate and nature", "America/Toronto", toronto, 120
     )
     auckland = [datetime(2026, 11, 11, 20, tzinfo=UTC), datetime(2026, 12, 9, 20, tzinfo=UTC)]
-    add_cohort(calendar_ctx, "Awa Ora river keepers — Aotearoa circle", "Pacific/Auckland", auckland)
+    add_cohort(
+        calendar_ctx, "Awa Ora river keepers — Aotearoa circle", "Pacific/Auckland", auckland
+    )
     busy = [datetime(2026, 11, 19, 15 + 2 * n, tzinfo=UTC) for n in range(3)]
     add_cohort(calendar_ctx, "Just transitions lab", "Europe/London", busy, 60)
     runner = calendar_ctx.services.runner

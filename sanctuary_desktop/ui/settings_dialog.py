@@ -1,0 +1,50 @@
+"""Preferences that belong to the facilitator, not to a cohort."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from sanctuary_desktop.domain.errors import ValidationError
+from sanctuary_desktop.domain.zones import is_valid_zone
+from sanctuary_desktop.services.views import Topic
+from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.widgets import FieldForm, ZonePicker
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(480)
+        self.form = FieldForm()
+        self.zone = ZonePicker()
+        self.zone.set_zone_name(ctx.facilitator_zone)
+        self.form.add_row("Your time zone", self.zone)
+        hint = QLabel(
+            "Calls are shown in your time zone, with everyone else's local time beside them. "
+            "Change it when you travel."
+        )
+        hint.setWordWrap(True)
+        hint.setProperty("role", "muted")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        name = self.zone.zone_name()
+        if not is_valid_zone(name):
+            self.form.show_errors(
+                ValidationError.single("Your time zone", f"'{name}' is not a known time zone")
+            )
+            return
+        self.ctx.set_facilitator_zone(name)
+        # Every page shows times in this zone: let them all redraw.
+        self.ctx.events.data_changed.emit(frozenset(Topic))
+        self.accept()
