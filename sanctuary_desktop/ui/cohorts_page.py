@@ -64,8 +64,6 @@ class WelcomePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.addStretch(2)
         title = styled(QLabel("Welcome to Sanctuary Desktop"), "title")
         text = styled(
             QLabel(
@@ -77,27 +75,34 @@ class WelcomePanel(QWidget):
             "subtitle",
         )
         text.setWordWrap(True)
-        text.setMaximumWidth(560)
-        buttons = QHBoxLayout()
+        for label in (title, text):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.new_button = QPushButton("New cohort")
         self.new_button.setProperty("role", "primary")
         self.sample_button = QPushButton("Open a sample cohort")
+        self.sample_button.setProperty("role", "secondary")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
         for button in (self.new_button, self.sample_button):
-            button.setProperty("role", button.property("role") or "")
             button.setMinimumHeight(40)
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.new_button.clicked.connect(self.new_cohort)
         self.sample_button.clicked.connect(self.open_sample)
-        for widget in (title, text):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-        holder = QWidget()
-        holder.setLayout(buttons)
-        layout.addSpacing(12)
-        layout.addWidget(holder, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(3)
-        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        # A fixed-width column lets the wrapped text claim the height it needs.
+        column = QWidget()
+        column.setFixedWidth(560)
+        column_layout = QVBoxLayout(column)
+        column_layout.addWidget(title)
+        column_layout.addWidget(text)
+        column_layout.addSpacing(12)
+        column_layout.addLayout(buttons)
+        column_layout.insertStretch(0, 2)
+        column_layout.addStretch(3)
+        layout = QHBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(column)
+        layout.addStretch(1)
 
 
 class CohortHeader(QFrame):

@@ -32,6 +32,11 @@ QPushButton[role="primary"] {{
 }}
 QPushButton[role="primary"]:hover {{ background: #285f54; }}
 QPushButton[role="primary"]:disabled {{ background: #9bb8b1; }}
+QPushButton[role="secondary"] {{
+    background: white; color: {ACCENT}; border: 1px solid {ACCENT}; border-radius: 5px;
+    padding: 7px 16px; font-weight: 600;
+}}
+QPushButton[role="secondary"]:hover {{ background: {ACCENT_LIGHT}; }}
 QPushButton[role="big"] {{ font-size: 12pt; padding: 12px 22px; }}
 QTableView {{ gridline-color: #e6e3dc; selection-background-color: {ACCENT_LIGHT};
     selection-color: black; }}
