@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -66,6 +67,10 @@ class ServiceClient(QObject):
         if self._pending == 0:
             self.busy_changed.emit(False)
         error = future.exception()
+        if error is not None:
+            # The frames would keep the database and its connections alive until
+            # interpreter exit; the log and the dialog need only the text.
+            traceback.clear_frames(error.__traceback__)
         if isinstance(error, ValidationError):
             if failed is not None:
                 failed(error)

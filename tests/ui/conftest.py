@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import gc
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,25 +30,43 @@ def collect_on_gui_thread(qapp: QApplication) -> Iterator[None]:
     collector.start()
     yield
     collector.stop()
+    # Collect Qt garbage now, while the QApplication still exists, not at interpreter exit.
+    gc.collect()
+
+
+ContextFactory = Callable[[datetime], AppContext]
 
 
 @pytest.fixture
-def ctx(tmp_path: Path, qtbot: QtBot) -> Iterator[AppContext]:
-    folder = DataFolder(tmp_path / "data").prepare()
-    runner = ServiceRunner(lambda: Database(folder.sqlite_url, backups_dir=folder.backups))
-    events = Events()
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    context = AppContext(
-        services=ServiceClient(runner, events),
-        events=events,
-        settings=settings,
-        data_dir=folder.root,
-        clock=lambda: NOW,
-    )
-    context.set_facilitator_zone("America/Vancouver")
-    yield context
-    qtbot.waitUntil(lambda: context.services.idle, timeout=5000)
-    runner.shutdown()
+def make_context(tmp_path: Path, qtbot: QtBot) -> Iterator[ContextFactory]:
+    """Build contexts whose clock stands still at the given instant; shut them down after."""
+    made: list[AppContext] = []
+
+    def build(now: datetime) -> AppContext:
+        folder = DataFolder(tmp_path / f"data{len(made)}").prepare()
+        runner = ServiceRunner(lambda: Database(folder.sqlite_url, backups_dir=folder.backups))
+        events = Events()
+        settings = QSettings(str(folder.root / "settings.ini"), QSettings.Format.IniFormat)
+        context = AppContext(
+            services=ServiceClient(runner, events),
+            events=events,
+            settings=settings,
+            data_dir=folder.root,
+            clock=lambda: now,
+        )
+        context.set_facilitator_zone("America/Vancouver")
+        made.append(context)
+        return context
+
+    yield build
+    for context in made:
+        qtbot.waitUntil(lambda c=context: c.services.idle, timeout=5000)  # type: ignore[misc]
+        context.services.runner.shutdown()
+
+
+@pytest.fixture
+def ctx(make_context: ContextFactory) -> AppContext:
+    return make_context(NOW)
 
 
 def settle(qtbot: QtBot, ctx: AppContext) -> None:

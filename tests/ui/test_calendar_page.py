@@ -8,43 +8,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from sanctuary_desktop.domain.cohort import CohortDraft
 from sanctuary_desktop.services import calls, cohorts, demo
-from sanctuary_desktop.services.runner import ServiceRunner
 from sanctuary_desktop.services.views import CallView, Topic
-from sanctuary_desktop.store.database import Database
-from sanctuary_desktop.store.location import DataFolder
 from sanctuary_desktop.ui.calendar_page import CalendarPage, chip_text
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.events import Events
-from sanctuary_desktop.ui.service_client import ServiceClient
 from sanctuary_desktop.ui.theme import apply_theme
+from tests.ui.conftest import ContextFactory
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # Monday 23 Nov, 10:00 in Vancouver
 SAMPLE_TODAY = date(2026, 11, 23)
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture
-def calendar_ctx(tmp_path: Path, qapp: QApplication) -> Iterator[AppContext]:
-    folder = DataFolder(tmp_path / "data").prepare()
-    runner = ServiceRunner(lambda: Database(folder.sqlite_url, backups_dir=folder.backups))
-    events = Events()
-    client = ServiceClient(runner, events)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    ctx = AppContext(
-        services=client,
-        events=events,
-        settings=settings,
-        data_dir=folder.root,
-        clock=lambda: NOW,
-    )
-    ctx.set_facilitator_zone("America/Vancouver")
-    yield ctx
-    runner.shutdown()
+def calendar_ctx(make_context: ContextFactory) -> AppContext:
+    return make_context(NOW)
 
 
 @pytest.fixture
@@ -445,7 +426,7 @@ def themed(qapp: QApplication) -> Iterator[None]:
 
 
 def test_screenshots(
-    qtbot: Any, calendar_ctx: AppContext, sample: list[CallView], themed: None
+    qtbot: Any, calendar_ctx: AppContext, sample: list[CallView], themed: None, tmp_path: Path
 ) -> None:
     """A busy November: three cohorts, a cancelled call, a full day. For a human to look at."""
     toronto = [datetime(2026, 11, 3, 17, tzinfo=UTC) + timedelta(weeks=n) for n in range(4)]
@@ -467,13 +448,13 @@ def test_screenshots(
         Qt.MouseButton.LeftButton,
         pos=page.month_grid.cell_for(date(2026, 11, 10)).chips[0].rect.center(),  # type: ignore[union-attr]
     )
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert page.grab().save(str(SHOTS / "calendar_month.png"))
+    shots = tmp_path
+    assert page.grab().save(str(shots / "calendar_month.png"))
     page.resize(1920, 1080)
-    assert page.grab().save(str(SHOTS / "calendar_month_1080.png"))
+    assert page.grab().save(str(shots / "calendar_month_1080.png"))
     page.resize(900, 560)
-    assert page.grab().save(str(SHOTS / "calendar_month_small.png"))
+    assert page.grab().save(str(shots / "calendar_month_small.png"))
     page.resize(1280, 800)
     page.set_mode(CalendarPage.AGENDA)
     settle(qtbot, calendar_ctx)
-    assert page.grab().save(str(SHOTS / "calendar_agenda.png"))
+    assert page.grab().save(str(shots / "calendar_agenda.png"))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
 
 from sanctuary_desktop.domain import zones
@@ -16,34 +15,18 @@ from sanctuary_desktop.domain.timeplan import alternate_times, fairness
 from sanctuary_desktop.services import calls, cohorts, demo, roster
 from sanctuary_desktop.services.runner import ServiceRunner
 from sanctuary_desktop.services.views import CohortPlan
-from sanctuary_desktop.store.database import Database
-from sanctuary_desktop.store.location import DataFolder
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.events import Events
-from sanctuary_desktop.ui.service_client import ServiceClient
 from sanctuary_desktop.ui.theme import apply_theme
 from sanctuary_desktop.ui.timezones_tab import TimeZonesTab, wrap_name
+from tests.ui.conftest import ContextFactory
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 VANCOUVER = "America/Vancouver"
 
 
 @pytest.fixture
-def zones_ctx(qapp: QApplication, tmp_path: Path) -> Iterator[AppContext]:
-    folder = DataFolder(tmp_path / "data").prepare()
-    runner = ServiceRunner(lambda: Database(folder.sqlite_url, backups_dir=folder.backups))
-    events = Events()
-    client = ServiceClient(runner, events)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    ctx = AppContext(
-        services=client,
-        events=events,
-        settings=settings,
-        data_dir=folder.root,
-        clock=lambda: NOW,
-    )
-    yield ctx
-    runner.shutdown()
+def zones_ctx(make_context: ContextFactory) -> AppContext:
+    return make_context(NOW)
 
 
 def runner_of(ctx: AppContext) -> ServiceRunner:
@@ -310,7 +293,7 @@ def test_keyboard_and_accessible_names(qtbot, zones_ctx: AppContext) -> None:  #
     assert "reasonable hours" in str(accessible)
 
 
-def test_screenshot(qtbot, zones_ctx: AppContext, qapp: QApplication) -> None:  # type: ignore[no-untyped-def]
+def test_screenshot(qtbot, zones_ctx: AppContext, qapp: QApplication, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     style, palette, sheet, font = (
         qapp.style().name(),
         qapp.palette(),
@@ -332,8 +315,7 @@ def test_screenshot(qtbot, zones_ctx: AppContext, qapp: QApplication) -> None:  
         tab.grid.selectRow(grid_row_at(tab, time(10)))
         content = tab.scroll_area.widget()
         qtbot.waitUntil(lambda: content.height() >= content.minimumSizeHint().height())
-        shots = Path("/tmp/shots")
-        shots.mkdir(parents=True, exist_ok=True)
+        shots = tmp_path
         assert holder.grab().save(str(shots / "timezones.png"))
         assert content.grab().save(str(shots / "timezones_full.png"))
     finally:
