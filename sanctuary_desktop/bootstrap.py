@@ -22,15 +22,20 @@ def data_folder(cli_value: str | None) -> DataFolder:
     return DataFolder(resolve_data_dir(cli_value)).prepare()
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file it opens, the rotated ones' successors included, is owner-only."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        stream = super()._open()
+        os.chmod(self.baseFilename, PRIVATE_FILE)
+        return stream
+
+
 def configure_logging(folder: DataFolder, *, verbose: bool = False) -> Path:
     """A rotating log in the data folder, owner-only; returns its path."""
     path = folder.logs / "sanctuary.log"
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
+    handler = PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    path.touch(exist_ok=True)
-    path.chmod(PRIVATE_FILE)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "sanctuary", False)]:
         root.removeHandler(old)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -47,7 +46,14 @@ from sanctuary_desktop.services.views import CallView, CohortPlan
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
 from sanctuary_desktop.ui.theme import BAND_EDGE, BAND_GOOD, BAND_NIGHT, TEXT_MUTED, WARN
-from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, to_date, to_qdate, to_time
+from sanctuary_desktop.ui.widgets import (
+    ERROR_COLOR,
+    FieldForm,
+    ask_to_confirm,
+    to_date,
+    to_qdate,
+    to_time,
+)
 
 BAND_COLORS = {Band.GOOD: BAND_GOOD, Band.EDGE: BAND_EDGE, Band.NIGHT: BAND_NIGHT}
 WEEK_CHOICES = (("first", 1), ("second", 2), ("third", 3), ("fourth", 4), ("last", -1))
@@ -564,23 +570,14 @@ class CallsTab(QWidget):
         call = self.selected()
         if call is None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Delete call",
-            f"Delete {call.label} with its attendance and notes? To keep a record that it "
-            "did not happen, cancel it instead.",
-            QMessageBox.StandardButton.Cancel,
+        self.dialog = ask_to_confirm(
             self,
+            "Delete call",
+            f"Delete {call.label} with its attendance and notes?",
+            "Delete call",
+            lambda: self.ctx.services.call(calls.delete_call, call.id),
+            details="To keep a record that it did not happen, cancel it instead.",
         )
-        delete = box.addButton("Delete call", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-
-        def finished() -> None:
-            if box.clickedButton() is delete:
-                self.ctx.services.call(calls.delete_call, call.id)
-
-        box.finished.connect(finished)
-        self._open(box)
 
     def export_ics(self, *, only_selected: bool) -> None:
         call = self.selected() if only_selected else None

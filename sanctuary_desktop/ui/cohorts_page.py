@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -31,7 +30,7 @@ from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.roster_tab import RosterTab
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
 from sanctuary_desktop.ui.timezones_tab import TimeZonesTab
-from sanctuary_desktop.ui.widgets import local_label
+from sanctuary_desktop.ui.widgets import ask_to_confirm, local_label
 
 
 class PlanTab(Protocol):
@@ -375,26 +374,15 @@ class CohortsPage(QWidget):
         if self.plan is None:
             return
         cohort = self.plan.cohort
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        self.delete_box = ask_to_confirm(
+            self,
             "Delete cohort",
             f"Delete “{cohort.name}” with its {len(self.plan.participants)} participants, "
-            f"{len(self.plan.calls)} calls and all their notes?\n\nThis cannot be undone. "
-            "To keep it out of sight instead, archive it.",
-            QMessageBox.StandardButton.Cancel,
-            self,
+            f"{len(self.plan.calls)} calls and all their notes?",
+            "Delete cohort",
+            lambda: self.delete_now(cohort.id),
+            details="This cannot be undone. To keep it out of sight instead, archive it.",
         )
-        delete = box.addButton("Delete cohort", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def finished() -> None:
-            if box.clickedButton() is delete:
-                self.delete_now(cohort.id)
-
-        box.finished.connect(finished)
-        self.delete_box = box
-        box.open()
 
     def delete_now(self, cohort_id: int) -> None:
         if self.selected_id == cohort_id:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -37,7 +36,14 @@ from sanctuary_desktop.services.views import CohortPlan, ParticipantView
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import ROW_ROLE, SORT_ROLE, Column, RowsModel
 from sanctuary_desktop.ui.theme import TEXT_MUTED
-from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ZonePicker, to_date, to_qdate
+from sanctuary_desktop.ui.widgets import (
+    ERROR_COLOR,
+    FieldForm,
+    ZonePicker,
+    ask_to_confirm,
+    to_date,
+    to_qdate,
+)
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 STATUS_COLORS = {
@@ -453,23 +459,14 @@ class RosterTab(QWidget):
         person = self.selected()
         if person is None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Remove participant",
-            f"Remove {person.name} from this cohort, with their attendance?\n\n"
-            "To keep their history, set their status to Withdrawn instead.",
-            QMessageBox.StandardButton.Cancel,
+        self.dialog = ask_to_confirm(
             self,
+            "Remove participant",
+            f"Remove {person.name} from this cohort, with their attendance?",
+            "Remove",
+            lambda: self.ctx.services.call(roster.remove_participant, person.id),
+            details="To keep their history, set their status to Withdrawn instead.",
         )
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-
-        def finished() -> None:
-            if box.clickedButton() is remove:
-                self.ctx.services.call(roster.remove_participant, person.id)
-
-        box.finished.connect(finished)
-        self._open(box)
 
     def import_csv(self) -> None:
         if self.plan is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, QTime
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -154,3 +156,40 @@ def to_time(value: QTime) -> time:
 
 def to_qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
+
+
+def ask_to_confirm(
+    parent: QWidget,
+    title: str,
+    question: str,
+    action: str,
+    on_confirm: Callable[[], object],
+    *,
+    details: str = "",
+    destructive: bool = True,
+) -> QMessageBox:
+    """A window-modal question opened with open() (never exec(), which would stall the
+    qasync loop). Cancel is the default for destructive actions."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question,
+        title,
+        question,
+        QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    if details:
+        box.setInformativeText(details)
+    role = (
+        QMessageBox.ButtonRole.DestructiveRole if destructive else QMessageBox.ButtonRole.AcceptRole
+    )
+    confirm = box.addButton(action, role)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive else confirm)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def finished() -> None:
+        if box.clickedButton() is confirm:
+            on_confirm()
+
+    box.finished.connect(finished)
+    box.open()
+    return box
