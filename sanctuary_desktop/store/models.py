@@ -142,3 +142,89 @@ class Note(Base):
     )
     tags: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class SavedProtocol(Base):
+    """A facilitator's own protocol (a copy of a built-in, or imported). Built-ins are
+    package data and are never stored."""
+
+    __tablename__ = "protocols"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The protocol in its shareable file format, so export and storage cannot drift apart.
+    document: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+
+class CallAgenda(Base):
+    """A call's own agenda: built from a protocol, then edited for this call only."""
+
+    __tablename__ = "call_agendas"
+
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    protocol_key: Mapped[str] = mapped_column(String(64))
+    items: Mapped[str] = mapped_column(Text)  # JSON list of agenda items
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+
+class PresenterSlot(Base):
+    __tablename__ = "presenter_slots"
+
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)  # round number, from 1
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # Chosen by the facilitator by hand: the planner keeps it.
+    fixed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BuddyCycle(Base):
+    """The catch-ups between one call and the next."""
+
+    __tablename__ = "buddy_cycles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    after_call_id: Mapped[int] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    groups: Mapped[list[BuddyGroup]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="BuddyGroup.position"
+    )
+
+
+class BuddyGroup(Base):
+    __tablename__ = "buddy_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(
+        ForeignKey("buddy_cycles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    happened: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: not known yet
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    members: Mapped[list[BuddyMember]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class BuddyMember(Base):
+    __tablename__ = "buddy_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("buddy_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

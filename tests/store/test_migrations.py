@@ -58,3 +58,43 @@ def test_migrating_an_older_database_takes_a_backup_first(
     assert len(seen) == 1 and len(seen[0]) == 1, "one backup existed before the upgrade ran"
     assert "before-migration-from-older" in seen[0][0]
     db.dispose()
+
+
+def test_a_database_holding_data_at_0001_upgrades_with_a_backup(folder: DataFolder) -> None:
+    from alembic import command
+
+    db = Database(folder.sqlite_url, backups_dir=folder.backups)
+    config = migrate.alembic_config(db)
+    with db.engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    assert db.schema_version() == "0001"
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO cohorts (id, name, focus, facilitators, home_tz, start_date,"
+                " end_date, call_minutes, notes, day_start, day_end, archived, created_at,"
+                " updated_at) VALUES (1, 'Kōwhai', '', '', 'Pacific/Auckland', '2026-01-01',"
+                " '2026-07-01', 90, '', '07:00', '22:00', 0, '2026-01-01 00:00:00',"
+                " '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO calls (cohort_id, uid, starts_at, minutes, cancelled, title, notes,"
+                " revision, updated_at) VALUES (1, 'u1', '2026-02-05 17:00:00', 90, 0, '', '',"
+                " 0, '2026-01-01 00:00:00')"
+            )
+        )
+    assert db.migrate() is True
+    assert db.schema_version() == SCHEMA_HEAD
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM calls")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM buddy_cycles")).scalar() == 0
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    [backup] = list(folder.backups.iterdir())
+    assert "before-migration-from-0001" in backup.name
+    copy = Database(f"sqlite:///{backup}")
+    assert copy.schema_version() == "0001"
+    copy.dispose()
+    db.dispose()
