@@ -43,6 +43,8 @@ def configure_logging(folder: DataFolder, *, verbose: bool = False) -> Path:
     handler.sanctuary = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    # Alembic announces each of its plugins at INFO; the migration lines are what matter.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     return path
 
 
