@@ -413,3 +413,33 @@ def suggest_alternation(
         out_of_hours_total=sum(row.out_of_hours for row in rows),
         rows=rows,
     )
+
+
+def waking_overlap(zone_a: str, zone_b: str, hours: WakingHours, on: date) -> float:
+    """How much of a day two people are both awake, as a share of one waking day (0 to 1).
+
+    Buddies catch up at a time of their own choosing; pairs who share more waking hours
+    find one more easily."""
+    awake_minutes = (
+        datetime.combine(on, hours.end) - datetime.combine(on, hours.start)
+    ).total_seconds() / 60
+    if awake_minutes <= 0:
+        return 0.0
+
+    def windows(zone_name: str) -> list[tuple[datetime, datetime]]:
+        # The neighbouring days too, so a window that crosses the other's midnight counts.
+        return [
+            (
+                local_to_utc(day, hours.start, zone_name),
+                local_to_utc(day, hours.end, zone_name),
+            )
+            for day in (on - timedelta(days=1), on, on + timedelta(days=1))
+        ]
+
+    a_start, a_end = windows(zone_a)[1]
+    shared = 0.0
+    for b_start, b_end in windows(zone_b):
+        latest_start, earliest_end = max(a_start, b_start), min(a_end, b_end)
+        if earliest_end > latest_start:
+            shared += (earliest_end - latest_start).total_seconds() / 60
+    return min(shared / awake_minutes, 1.0)

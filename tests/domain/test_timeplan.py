@@ -289,3 +289,18 @@ def test_alternation_handles_a_full_cohort_over_a_long_series() -> None:
     assert alternation is not None
     assert alternation.first != alternation.second
     assert len(alternation.rows) == len(people)
+
+
+def test_waking_overlap_between_zones() -> None:
+    from sanctuary_desktop.domain.timeplan import waking_overlap
+
+    day = date(2026, 12, 3)
+    assert waking_overlap("America/Vancouver", "America/Vancouver", HOURS, day) == 1.0
+    # Vancouver and Toronto are three hours apart: 12 of 15 waking hours shared.
+    assert waking_overlap("America/Vancouver", "America/Toronto", HOURS, day) == 12 / 15
+    # London 07:00-22:00 is 23:00-14:00 in Vancouver (PST): 07:00-14:00 shared, 7 hours.
+    assert waking_overlap("America/Vancouver", "Europe/London", HOURS, day) == 7 / 15
+    # The measure is symmetric.
+    assert waking_overlap("Europe/London", "Pacific/Auckland", HOURS, day) == waking_overlap(
+        "Pacific/Auckland", "Europe/London", HOURS, day
+    )

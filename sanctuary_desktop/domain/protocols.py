@@ -1,0 +1,520 @@
+"""Protocols as data: stage templates, the built-ins, and a file format for sharing.
+
+A protocol is a named, ordered list of stage templates. The built-ins come from
+``resources/protocols.json`` and are read-only; a facilitator duplicates one to
+edit it. A protocol travels between facilitators as a small, versioned JSON file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import NoReturn, TypeVar
+
+from sanctuary_desktop.domain.errors import Collector, FieldError, ValidationError
+
+DEFAULT_PROTOCOL_KEY = "peer-input-90"
+FILE_FORMAT = "sanctuary-desktop/protocol"
+FILE_VERSION = 1
+FILE_FIELD = "Protocol file"
+BUILTINS_FORMAT = "sanctuary-desktop/protocols"
+
+MIN_MINUTES = 1
+MAX_MINUTES = 240
+MAX_STAGES = 100
+MAX_PRESENTERS = 20
+MAX_TOTAL_MINUTES = 24 * 60
+MAX_KEY = 64
+MAX_NAME = 200
+MAX_CUE = 2_000
+MAX_TEXT = 20_000
+MAX_FILE_BYTES = 1_000_000
+_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_REQUIRED = object()  # marks a field a file must have
+_E = TypeVar("_E", bound=StrEnum)
+
+
+class Role(StrEnum):
+    PRESENTER = "presenter"
+    PEERS = "peers"
+    FACILITATOR = "facilitator"
+    TIMEKEEPER = "timekeeper"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class StopKind(StrEnum):
+    SOFT = "soft"  # time runs on as visible overtime
+    HARD = "hard"  # moves on at zero
+
+    @property
+    def label(self) -> str:
+        return f"{self.value.capitalize()} stop"
+
+
+class Bell(StrEnum):
+    START = "start"
+    INTERVAL = "interval"
+    END = "end"
+
+
+_ROLE_ORDER = {role: position for position, role in enumerate(Role)}
+_BELL_ORDER = {bell: position for position, bell in enumerate(Bell)}
+_BELL_NAMES = frozenset(bell.value for bell in Bell)
+
+
+class Cues(Mapping[Role, str]):
+    """Who does what in a stage: an immutable, hashable mapping kept in Role order."""
+
+    __slots__ = ("_pairs",)
+
+    def __init__(self, cues: Mapping[Role, str] | Iterable[tuple[Role, str]] = ()) -> None:
+        pairs = cues.items() if isinstance(cues, Mapping) else cues
+        merged = {Role(role): text for role, text in pairs}
+        self._pairs: tuple[tuple[Role, str], ...] = tuple(
+            sorted(merged.items(), key=lambda pair: _ROLE_ORDER[pair[0]])
+        )
+
+    def __getitem__(self, role: Role) -> str:
+        for known, text in self._pairs:
+            if known == role:
+                return text
+        raise KeyError(role)
+
+    def __iter__(self) -> Iterator[Role]:
+        return (role for role, _ in self._pairs)
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def __hash__(self) -> int:
+        return hash(self._pairs)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Cues):
+            return self._pairs == other._pairs
+        if isinstance(other, Mapping):
+            return dict(self._pairs) == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Cues({dict(self._pairs)!r})"
+
+    @property
+    def pairs(self) -> tuple[tuple[Role, str], ...]:
+        return self._pairs
+
+
+NO_CUES = Cues()
+NO_BELLS: frozenset[Bell] = frozenset()
+
+
+def freeze_cues(cues: Mapping[Role, str] | Iterable[tuple[Role, str]]) -> Cues:
+    return cues if isinstance(cues, Cues) else Cues(cues)
+
+
+def freeze_bells(bells: Iterable[Bell]) -> frozenset[Bell]:
+    return frozenset(Bell(bell) for bell in bells)
+
+
+def ordered_bells(bells: Iterable[Bell]) -> list[Bell]:
+    return sorted(bells, key=_BELL_ORDER.__getitem__)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_text(errors: Collector, label: str, text: str, limit: int, *, required: bool) -> None:
+    if required and not text:
+        errors.add(label, "must not be empty")
+    elif len(text) > limit:
+        errors.add(label, f"must be at most {limit:,} characters")
+    elif not _encodable(text):
+        errors.add(label, "contains a character that cannot be saved")
+
+
+def check_stage(
+    errors: Collector,
+    number: int,
+    *,
+    name: str,
+    minutes: int,
+    cues: Mapping[Role, str],
+    prompt: str,
+    bells: frozenset[Bell],
+    bell_interval_minutes: int | None,
+    interval_within_stage: bool = True,
+) -> tuple[str, Cues, str, int | None]:
+    """Check one stage's fields (shared by protocols and agendas); return the cleaned text.
+
+    Returns ``(name, cues, prompt, bell_interval_minutes)``: names and texts stripped,
+    empty cues dropped, the interval cleared when there is no interval bell.
+    ``interval_within_stage`` asks that the interval be shorter than the stage: true
+    for templates, false for a call's agenda, where a shortened stage may simply
+    skip its interval bells.
+    """
+    prefix = f"Stage {number}"
+    name = name.strip()
+    prompt = prompt.strip()
+    _check_text(errors, f"{prefix}: Name", name, MAX_NAME, required=True)
+    minutes_ok = isinstance(minutes, int) and MIN_MINUTES <= minutes <= MAX_MINUTES
+    if not minutes_ok:
+        errors.add(f"{prefix}: Minutes", f"must be between {MIN_MINUTES} and {MAX_MINUTES} minutes")
+    kept: list[tuple[Role, str]] = []
+    for role, text in cues.items():
+        text = text.strip()
+        if text:
+            _check_text(errors, f"{prefix}: {role.label} cue", text, MAX_CUE, required=False)
+            kept.append((role, text))
+    _check_text(errors, f"{prefix}: Prompt", prompt, MAX_TEXT, required=False)
+    interval = bell_interval_minutes if Bell.INTERVAL in bells else None
+    if Bell.INTERVAL in bells:
+        if interval is None:
+            errors.add(f"{prefix}: Bell interval", "must be set for bells in between")
+        elif not MIN_MINUTES <= interval <= MAX_MINUTES:
+            errors.add(
+                f"{prefix}: Bell interval",
+                f"must be between {MIN_MINUTES} and {MAX_MINUTES} minutes",
+            )
+        elif interval_within_stage and minutes_ok and interval >= minutes:
+            errors.add(f"{prefix}: Bell interval", "must be shorter than the stage")
+    return name, Cues(kept), prompt, interval
+
+
+@dataclass(frozen=True)
+class StageTemplate:
+    name: str
+    minutes: int
+    cues: Mapping[Role, str] = NO_CUES
+    prompt: str = ""
+    stop: StopKind = StopKind.SOFT
+    fixed: bool = False  # never shortened when the call runs late
+    turns: bool = False  # per-person turns sharing the minutes equally among those present
+    bells: frozenset[Bell] = NO_BELLS
+    bell_interval_minutes: int | None = None  # with Bell.INTERVAL
+    per_presenter: bool = False  # part of the presenter round: repeated once per presenter
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cues", freeze_cues(self.cues))
+        object.__setattr__(self, "bells", freeze_bells(self.bells))
+        object.__setattr__(self, "stop", StopKind(self.stop))
+
+    def validated(self, number: int = 1) -> StageTemplate:
+        errors = Collector()
+        stage = self._cleaned(errors, number)
+        errors.raise_if_any()
+        return stage
+
+    def _cleaned(self, errors: Collector, number: int) -> StageTemplate:
+        name, cues, prompt, interval = check_stage(
+            errors,
+            number,
+            name=self.name,
+            minutes=self.minutes,
+            cues=self.cues,
+            prompt=self.prompt,
+            bells=self.bells,
+            bell_interval_minutes=self.bell_interval_minutes,
+        )
+        return replace(self, name=name, cues=cues, prompt=prompt, bell_interval_minutes=interval)
+
+
+@dataclass(frozen=True)
+class Protocol:
+    key: str
+    name: str
+    summary: str
+    stages: tuple[StageTemplate, ...]
+    presenters: int = 1  # presenter rounds per call by default
+    built_in: bool = False
+    source: str = ""  # attribution
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stages", tuple(self.stages))
+
+    def total_minutes(self, presenters: int | None = None) -> int:
+        """Planned minutes, per-presenter stages counted once per presenter."""
+        rounds = self.presenters if presenters is None else presenters
+        return sum(s.minutes * (rounds if s.per_presenter else 1) for s in self.stages)
+
+    @property
+    def has_rounds(self) -> bool:
+        return any(stage.per_presenter for stage in self.stages)
+
+    def validated(self) -> Protocol:
+        """Return a cleaned copy, or raise ValidationError naming every bad field."""
+        errors = Collector()
+        key = self.key.strip()
+        name = self.name.strip()
+        summary = self.summary.strip()
+        source = self.source.strip()
+        if not key:
+            errors.add("Key", "must not be empty")
+        elif len(key) > MAX_KEY or not _KEY.fullmatch(key):
+            errors.add(
+                "Key",
+                f"must be up to {MAX_KEY} lowercase letters, digits and single hyphens",
+            )
+        _check_text(errors, "Name", name, MAX_NAME, required=True)
+        _check_text(errors, "Summary", summary, MAX_TEXT, required=False)
+        _check_text(errors, "Source", source, MAX_NAME, required=False)
+        if not isinstance(self.presenters, int) or not 1 <= self.presenters <= MAX_PRESENTERS:
+            errors.add("Presenters", f"must be between 1 and {MAX_PRESENTERS}")
+        if not self.stages:
+            errors.add("Stages", "must include at least one stage")
+        elif len(self.stages) > MAX_STAGES:
+            errors.add("Stages", f"must be at most {MAX_STAGES}")
+        stages = tuple(
+            stage._cleaned(errors, number) for number, stage in enumerate(self.stages, start=1)
+        )
+        protocol = replace(self, key=key, name=name, summary=summary, source=source, stages=stages)
+        countable = isinstance(self.presenters, int) and all(
+            isinstance(stage.minutes, int) for stage in stages
+        )
+        if countable and protocol.total_minutes() > MAX_TOTAL_MINUTES:
+            errors.add("Stages", "must add up to at most 24 hours")
+        errors.raise_if_any()
+        return protocol
+
+    def duplicate(self, *, key: str, name: str) -> Protocol:
+        """An editable copy under a new key and name."""
+        return replace(self, key=key, name=name, built_in=False).validated()
+
+
+# -- the built-ins ------------------------------------------------------------------------
+
+
+@cache
+def builtin_protocols() -> tuple[Protocol, ...]:
+    """Every built-in protocol, read once from the package's resources."""
+    path = resources.files("sanctuary_desktop.resources").joinpath("protocols.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or document.get("format") != BUILTINS_FORMAT:
+        raise RuntimeError("resources/protocols.json is not a built-in protocols file")
+    return tuple(
+        replace(_protocol_from_dict(entry), built_in=True).validated()
+        for entry in document["protocols"]
+    )
+
+
+def builtin(key: str) -> Protocol:
+    for protocol in builtin_protocols():
+        if protocol.key == key:
+            return protocol
+    raise KeyError(f"no built-in protocol {key!r}")
+
+
+# -- the shared file ----------------------------------------------------------------------
+
+
+def protocol_to_json(protocol: Protocol) -> str:
+    """A versioned, readable file to share with a peer facilitator."""
+    document = {
+        "format": FILE_FORMAT,
+        "version": FILE_VERSION,
+        "protocol": _protocol_to_dict(protocol.validated()),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def protocol_from_json(text: str | bytes) -> Protocol:
+    """Read a shared protocol file; anything wrong is a ValidationError on "Protocol file"."""
+    try:
+        document = _load_json(text)
+        body = _unwrap(document)
+        protocol = _protocol_from_dict(body)
+    except _FileProblem as problem:
+        raise ValidationError.single(FILE_FIELD, str(problem)) from None
+    try:
+        return protocol.validated()
+    except ValidationError as invalid:
+        raise ValidationError(
+            FieldError(FILE_FIELD, f"{e.field} {e.message}") for e in invalid.errors
+        ) from None
+
+
+class _FileProblem(Exception):
+    """What is wrong with a protocol file, as a plain predicate ("is not valid JSON")."""
+
+
+def _damaged(detail: str) -> NoReturn:
+    raise _FileProblem(f"is damaged: {detail}")
+
+
+def _load_json(text: str | bytes) -> object:
+    if isinstance(text, bytes | bytearray):
+        if len(text) > MAX_FILE_BYTES:
+            raise _FileProblem("is too large (over 1 MB)")
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _FileProblem("is not a text file (it is not UTF-8)") from None
+    elif len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise _FileProblem("is too large (over 1 MB)")
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise _FileProblem("is empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+            raise _FileProblem(f"is incomplete: it ends too early (line {exc.lineno})") from None
+        raise _FileProblem(f"is not valid JSON (line {exc.lineno})") from None
+    except (ValueError, RecursionError):
+        raise _FileProblem("is not valid JSON") from None
+
+
+def _unwrap(document: object) -> object:
+    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
+        raise _FileProblem("is not a Sanctuary Desktop protocol")
+    version = document.get("version")
+    if "version" not in document:
+        _damaged("its format version is missing")
+    if type(version) is not int:
+        _damaged("its format version is not a whole number")
+    if version > FILE_VERSION:
+        raise _FileProblem(f"was made by a newer version (format {version})")
+    if version < 1:
+        _damaged(f"unknown format version {version}")
+    if "protocol" not in document:
+        _damaged("there is no protocol in it")
+    return document["protocol"]
+
+
+def _protocol_to_dict(protocol: Protocol) -> dict[str, object]:
+    return {
+        "key": protocol.key,
+        "name": protocol.name,
+        "summary": protocol.summary,
+        "source": protocol.source,
+        "presenters": protocol.presenters,
+        "stages": [_stage_to_dict(stage) for stage in protocol.stages],
+    }
+
+
+def _stage_to_dict(stage: StageTemplate) -> dict[str, object]:
+    return {
+        "name": stage.name,
+        "minutes": stage.minutes,
+        "per_presenter": stage.per_presenter,
+        "stop": stage.stop.value,
+        "fixed": stage.fixed,
+        "turns": stage.turns,
+        "bells": [bell.value for bell in ordered_bells(stage.bells)],
+        "bell_interval_minutes": stage.bell_interval_minutes,
+        "prompt": stage.prompt,
+        "cues": {role.value: text for role, text in freeze_cues(stage.cues).pairs},
+    }
+
+
+class _Reader:
+    """Typed access to one JSON object, naming where a problem is."""
+
+    def __init__(self, value: object, where: str) -> None:
+        if not isinstance(value, dict):
+            _damaged(f"{where} is not a set of fields")
+        self.value: dict[str, object] = value
+        self.where = where
+
+    def _get(self, key: str, kind: type | tuple[type, ...], what: str, default: object) -> object:
+        if key not in self.value:
+            if default is _REQUIRED:
+                _damaged(f"{self.where} has no {key!r}")
+            return default
+        value = self.value[key]
+        if isinstance(value, bool) and kind is int:
+            _damaged(f"in {self.where}, {key!r} must be {what}")
+        if not isinstance(value, kind):
+            _damaged(f"in {self.where}, {key!r} must be {what}")
+        return value
+
+    def text(self, key: str, default: object = "") -> str:
+        value = self._get(key, str, "text", default)
+        assert isinstance(value, str)
+        return value
+
+    def whole(self, key: str, default: object) -> int:
+        value = self._get(key, int, "a whole number", default)
+        assert isinstance(value, int)
+        return value
+
+    def optional_whole(self, key: str) -> int | None:
+        value = self.value.get(key)
+        if value is None:
+            return None
+        return self.whole(key, None)
+
+    def flag(self, key: str) -> bool:
+        value = self._get(key, bool, "true or false", False)
+        assert isinstance(value, bool)
+        return value
+
+    def items(self, key: str, default: object) -> list[object]:
+        value = self._get(key, list, "a list", default)
+        assert isinstance(value, list)
+        return value
+
+    def choice(self, key: str, kind: type[_E], default: _E) -> _E:
+        value = self.text(key, default.value)
+        try:
+            return kind(value)
+        except ValueError:
+            _damaged(f"in {self.where}, {key!r} cannot be {value!r}")
+
+
+def _protocol_from_dict(value: object) -> Protocol:
+    reader = _Reader(value, "the protocol")
+    stages = reader.items("stages", _REQUIRED)
+    if len(stages) > MAX_STAGES:
+        raise _FileProblem(f"has more than {MAX_STAGES} stages")
+    return Protocol(
+        key=reader.text("key", _REQUIRED),
+        name=reader.text("name", _REQUIRED),
+        summary=reader.text("summary"),
+        source=reader.text("source"),
+        presenters=reader.whole("presenters", 1),
+        stages=tuple(
+            _stage_from_dict(stage, number) for number, stage in enumerate(stages, start=1)
+        ),
+    )
+
+
+def _stage_from_dict(value: object, number: int) -> StageTemplate:
+    reader = _Reader(value, f"stage {number}")
+    cues_reader = _Reader(reader.value.get("cues", {}), f"the cues of stage {number}")
+    cues: list[tuple[Role, str]] = []
+    for role_name in cues_reader.value:
+        try:
+            role = Role(role_name)
+        except ValueError:
+            _damaged(f"stage {number} has a cue for an unknown role {role_name!r}")
+        cues.append((role, cues_reader.text(role_name)))
+    bells: list[Bell] = []
+    for bell_name in reader.items("bells", []):
+        if not isinstance(bell_name, str) or bell_name not in _BELL_NAMES:
+            _damaged(f"stage {number} has an unknown bell {bell_name!r}")
+        bells.append(Bell(bell_name))
+    return StageTemplate(
+        name=reader.text("name", _REQUIRED),
+        minutes=reader.whole("minutes", _REQUIRED),
+        cues=Cues(cues),
+        prompt=reader.text("prompt"),
+        stop=reader.choice("stop", StopKind, StopKind.SOFT),
+        fixed=reader.flag("fixed"),
+        turns=reader.flag("turns"),
+        bells=frozenset(bells),
+        bell_interval_minutes=reader.optional_whole("bell_interval_minutes"),
+        per_presenter=reader.flag("per_presenter"),
+    )
