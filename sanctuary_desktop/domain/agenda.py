@@ -6,6 +6,7 @@ edit returns a new tuple and validates it, naming the stage ("Stage 3: Minutes")
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from sanctuary_desktop.domain.protocols import (
     NO_BELLS,
     NO_CUES,
     Bell,
+    FileProblem,
     Protocol,
     Role,
     StageTemplate,
@@ -24,6 +26,8 @@ from sanctuary_desktop.domain.protocols import (
     check_stage,
     freeze_bells,
     freeze_cues,
+    stage_from_dict,
+    stage_to_dict,
 )
 
 MAX_AGENDA_ITEMS = 500
@@ -312,3 +316,49 @@ def _share(budget: int, weights: dict[int, int]) -> dict[int, int]:
         floors[index] += 1
     shares.update(floors)
     return shares
+
+
+# -- storage ------------------------------------------------------------------------------
+
+AGENDA_FIELD = "Agenda"
+
+
+def agenda_to_json(items: Sequence[AgendaItem]) -> str:
+    """A call's agenda as JSON: each stage as a protocol file writes it, plus its round."""
+    rows = []
+    for item in items:
+        row = stage_to_dict(
+            StageTemplate(
+                name=item.name,
+                minutes=item.minutes,
+                cues=item.cues,
+                prompt=item.prompt,
+                stop=item.stop,
+                fixed=item.fixed,
+                turns=item.turns,
+                bells=item.bells,
+                bell_interval_minutes=item.bell_interval_minutes,
+            )
+        )
+        del row["per_presenter"]
+        row["round"] = item.round
+        row["presenter"] = item.presenter
+        rows.append(row)
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def agenda_from_json(text: str) -> tuple[AgendaItem, ...]:
+    try:
+        rows = json.loads(text)
+        if not isinstance(rows, list):
+            raise TypeError("not a list")
+        items = []
+        for number, row in enumerate(rows, start=1):
+            stage = stage_from_dict(row, number)
+            round_number, presenter = row.get("round"), row.get("presenter")
+            if not all(v is None or isinstance(v, int) for v in (round_number, presenter)):
+                raise TypeError(f"stage {number} has a bad round")
+            items.append(AgendaItem.from_stage(stage, round_number, presenter))
+    except (ValueError, TypeError, AttributeError, FileProblem) as problem:
+        raise ValidationError.single(AGENDA_FIELD, f"is damaged ({problem})") from None
+    return validate_agenda(items)

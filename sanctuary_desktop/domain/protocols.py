@@ -335,7 +335,7 @@ def protocol_from_json(text: str | bytes) -> Protocol:
         document = _load_json(text)
         body = _unwrap(document)
         protocol = _protocol_from_dict(body)
-    except _FileProblem as problem:
+    except FileProblem as problem:
         raise ValidationError.single(FILE_FIELD, str(problem)) from None
     try:
         return protocol.validated()
@@ -345,47 +345,47 @@ def protocol_from_json(text: str | bytes) -> Protocol:
         ) from None
 
 
-class _FileProblem(Exception):
+class FileProblem(Exception):
     """What is wrong with a protocol file, as a plain predicate ("is not valid JSON")."""
 
 
 def _damaged(detail: str) -> NoReturn:
-    raise _FileProblem(f"is damaged: {detail}")
+    raise FileProblem(f"is damaged: {detail}")
 
 
 def _load_json(text: str | bytes) -> object:
     if isinstance(text, bytes | bytearray):
         if len(text) > MAX_FILE_BYTES:
-            raise _FileProblem("is too large (over 1 MB)")
+            raise FileProblem("is too large (over 1 MB)")
         try:
             text = bytes(text).decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise _FileProblem("is not a text file (it is not UTF-8)") from None
+            raise FileProblem("is not a text file (it is not UTF-8)") from None
     elif len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise _FileProblem("is too large (over 1 MB)")
+        raise FileProblem("is too large (over 1 MB)")
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise _FileProblem("is empty")
+        raise FileProblem("is empty")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
-            raise _FileProblem(f"is incomplete: it ends too early (line {exc.lineno})") from None
-        raise _FileProblem(f"is not valid JSON (line {exc.lineno})") from None
+            raise FileProblem(f"is incomplete: it ends too early (line {exc.lineno})") from None
+        raise FileProblem(f"is not valid JSON (line {exc.lineno})") from None
     except (ValueError, RecursionError):
-        raise _FileProblem("is not valid JSON") from None
+        raise FileProblem("is not valid JSON") from None
 
 
 def _unwrap(document: object) -> object:
     if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
-        raise _FileProblem("is not a Sanctuary Desktop protocol")
+        raise FileProblem("is not a Sanctuary Desktop protocol")
     version = document.get("version")
     if "version" not in document:
         _damaged("its format version is missing")
     if type(version) is not int:
         _damaged("its format version is not a whole number")
     if version > FILE_VERSION:
-        raise _FileProblem(f"was made by a newer version (format {version})")
+        raise FileProblem(f"was made by a newer version (format {version})")
     if version < 1:
         _damaged(f"unknown format version {version}")
     if "protocol" not in document:
@@ -400,11 +400,11 @@ def _protocol_to_dict(protocol: Protocol) -> dict[str, object]:
         "summary": protocol.summary,
         "source": protocol.source,
         "presenters": protocol.presenters,
-        "stages": [_stage_to_dict(stage) for stage in protocol.stages],
+        "stages": [stage_to_dict(stage) for stage in protocol.stages],
     }
 
 
-def _stage_to_dict(stage: StageTemplate) -> dict[str, object]:
+def stage_to_dict(stage: StageTemplate) -> dict[str, object]:
     return {
         "name": stage.name,
         "minutes": stage.minutes,
@@ -478,7 +478,7 @@ def _protocol_from_dict(value: object) -> Protocol:
     reader = _Reader(value, "the protocol")
     stages = reader.items("stages", _REQUIRED)
     if len(stages) > MAX_STAGES:
-        raise _FileProblem(f"has more than {MAX_STAGES} stages")
+        raise FileProblem(f"has more than {MAX_STAGES} stages")
     return Protocol(
         key=reader.text("key", _REQUIRED),
         name=reader.text("name", _REQUIRED),
@@ -486,12 +486,12 @@ def _protocol_from_dict(value: object) -> Protocol:
         source=reader.text("source"),
         presenters=reader.whole("presenters", 1),
         stages=tuple(
-            _stage_from_dict(stage, number) for number, stage in enumerate(stages, start=1)
+            stage_from_dict(stage, number) for number, stage in enumerate(stages, start=1)
         ),
     )
 
 
-def _stage_from_dict(value: object, number: int) -> StageTemplate:
+def stage_from_dict(value: object, number: int) -> StageTemplate:
     reader = _Reader(value, f"stage {number}")
     cues_reader = _Reader(reader.value.get("cues", {}), f"the cues of stage {number}")
     cues: list[tuple[Role, str]] = []

@@ -21,6 +21,9 @@ class Topic(StrEnum):
     COHORTS = "cohorts"
     PARTICIPANTS = "participants"
     CALLS = "calls"
+    PROTOCOLS = "protocols"
+    AGENDAS = "agendas"
+    BUDDIES = "buddies"
 
 
 @dataclass(frozen=True)

@@ -339,3 +339,22 @@ def test_shorten_to_fit_property(items: tuple[AgendaItem, ...], target: int) -> 
         for b, b_short in zip(items, short, strict=True):
             if not a.fixed and not b.fixed and a.minutes > b.minutes:
                 assert a_short.minutes >= b_short.minutes
+
+
+def test_an_agenda_survives_storage_with_its_rounds_and_presenters() -> None:
+    from sanctuary_desktop.domain.agenda import agenda_from_json, agenda_to_json
+    from sanctuary_desktop.domain.protocols import builtin
+
+    items = build_agenda(builtin("peer-input-90"), [11, None])
+    items = retime_item(items, 0, 3)
+    assert agenda_from_json(agenda_to_json(items)) == items
+
+
+def test_a_damaged_stored_agenda_is_a_clear_error() -> None:
+    from sanctuary_desktop.domain.agenda import agenda_from_json
+    from sanctuary_desktop.domain.errors import ValidationError
+
+    for text in ("{", "{}", '[{"minutes": 5}]', '[{"name": "x", "minutes": 5, "round": "a"}]'):
+        with pytest.raises(ValidationError) as caught:
+            agenda_from_json(text)
+        assert caught.value.for_field("Agenda")
