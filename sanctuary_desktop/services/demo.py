@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from sanctuary_desktop.domain.cohort import CohortDraft, IntakeStatus, ParticipantDraft
+from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY
 from sanctuary_desktop.domain.schedule import Cadence, CadenceKind
-from sanctuary_desktop.services import calls, cohorts, records, roster
+from sanctuary_desktop.services import agendas, buddies, calls, cohorts, presenters, records, roster
 from sanctuary_desktop.services.records import NoteKind
 from sanctuary_desktop.services.views import CohortView
 from sanctuary_desktop.store.database import Database
@@ -150,6 +151,10 @@ def create_sample(db: Database, today: date | None = None) -> CohortView:
             week_of_month=1,
         ),
     ).value
+    for call in series:
+        agendas.apply_protocol(db, call.id, DEFAULT_PROTOCOL_KEY)
+    # Planned from the start, as the facilitators would have done before the first call.
+    presenters.fill_presenters(db, cohort.id, now=datetime.combine(start, time(0), UTC))
     held_before = datetime.combine(today, time(0), UTC)
     for n, call in enumerate(c for c in series if c.starts_at < held_before):
         absent = {people[(n * 3 + 1) % len(people)].id} if n % 2 == 0 else set()
@@ -168,4 +173,5 @@ def create_sample(db: Database, today: date | None = None) -> CohortView:
                 tags=tags,
                 created_at=call.starts_at + timedelta(minutes=10 + 18 * k),
             )
+    buddies.generate_missing(db, cohort.id)
     return cohort
