@@ -11,9 +11,8 @@ from sanctuary_desktop.store.location import DataFolder
 from sanctuary_desktop.store.migrate import upgrade_to_head
 
 
-def test_upgrade_from_base_keeps_child_rows_and_foreign_keys_on(folder: DataFolder) -> None:
-    db = Database(folder.sqlite_url, backups_dir=folder.backups)
-    db.migrate()
+def insert_cohort_with_a_call(db: Database) -> None:
+    """Rows written in raw SQL, as the 0001 schema stores them."""
     with db.engine.begin() as conn:
         conn.execute(
             text(
@@ -31,6 +30,12 @@ def test_upgrade_from_base_keeps_child_rows_and_foreign_keys_on(folder: DataFold
                 " 0, '2026-01-01 00:00:00')"
             )
         )
+
+
+def test_upgrade_from_base_keeps_child_rows_and_foreign_keys_on(folder: DataFolder) -> None:
+    db = Database(folder.sqlite_url, backups_dir=folder.backups)
+    db.migrate()
+    insert_cohort_with_a_call(db)
     # Running the upgrade again (as a newer version would) must not touch the rows.
     upgrade_to_head(db)
     with db.engine.connect() as conn:
@@ -69,23 +74,7 @@ def test_a_database_holding_data_at_0001_upgrades_with_a_backup(folder: DataFold
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
     assert db.schema_version() == "0001"
-    with db.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO cohorts (id, name, focus, facilitators, home_tz, start_date,"
-                " end_date, call_minutes, notes, day_start, day_end, archived, created_at,"
-                " updated_at) VALUES (1, 'Kōwhai', '', '', 'Pacific/Auckland', '2026-01-01',"
-                " '2026-07-01', 90, '', '07:00', '22:00', 0, '2026-01-01 00:00:00',"
-                " '2026-01-01 00:00:00')"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO calls (cohort_id, uid, starts_at, minutes, cancelled, title, notes,"
-                " revision, updated_at) VALUES (1, 'u1', '2026-02-05 17:00:00', 90, 0, '', '',"
-                " 0, '2026-01-01 00:00:00')"
-            )
-        )
+    insert_cohort_with_a_call(db)
     assert db.migrate() is True
     assert db.schema_version() == SCHEMA_HEAD
     with db.engine.connect() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from pathlib import Path
+from typing import TypeVar
 
 import icalendar
 from pytestqt.qtbot import QtBot
@@ -14,6 +15,8 @@ from sanctuary_desktop.ui.calls_tab import CallsTab, SeriesDialog
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.roster_tab import CsvImportDialog, ParticipantDialog, RosterTab
 from tests.ui.conftest import settle
+
+TabT = TypeVar("TabT", RosterTab, CallsTab)
 
 
 def new_cohort(ctx: AppContext) -> int:
@@ -30,12 +33,16 @@ def load_plan(ctx: AppContext, cohort_id: int) -> object:
     return ctx.services.runner.submit(cohorts.get_plan, cohort_id).result()
 
 
-def roster_tab(qtbot: QtBot, ctx: AppContext, cohort_id: int) -> RosterTab:
-    tab = RosterTab(ctx)
+def mounted(qtbot: QtBot, tab: TabT, ctx: AppContext, cohort_id: int) -> TabT:
+    """A tab fed with the cohort's plan now and after every change, as the page does."""
     qtbot.addWidget(tab)
     tab.set_plan(load_plan(ctx, cohort_id))  # type: ignore[arg-type]
     ctx.events.data_changed.connect(lambda _t: tab.set_plan(load_plan(ctx, cohort_id)))  # type: ignore[arg-type]
     return tab
+
+
+def roster_tab(qtbot: QtBot, ctx: AppContext, cohort_id: int) -> RosterTab:
+    return mounted(qtbot, RosterTab(ctx), ctx, cohort_id)
 
 
 def test_participant_dialog_shows_errors_beside_fields(qtbot: QtBot, ctx: AppContext) -> None:
@@ -131,11 +138,7 @@ def test_status_filter(qtbot: QtBot, ctx: AppContext) -> None:
 
 
 def calls_tab(qtbot: QtBot, ctx: AppContext, cohort_id: int) -> CallsTab:
-    tab = CallsTab(ctx)
-    qtbot.addWidget(tab)
-    tab.set_plan(load_plan(ctx, cohort_id))  # type: ignore[arg-type]
-    ctx.events.data_changed.connect(lambda _t: tab.set_plan(load_plan(ctx, cohort_id)))  # type: ignore[arg-type]
-    return tab
+    return mounted(qtbot, CallsTab(ctx), ctx, cohort_id)
 
 
 def test_series_dialog_previews_and_generates(qtbot: QtBot, ctx: AppContext) -> None:
