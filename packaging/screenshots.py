@@ -69,7 +69,7 @@ def main(out: Path) -> None:
         page = window.cohorts_page
         for width, height in SIZES:
             window.resize(width, height)
-            for index, name in enumerate(("roster", "calls", "timezones")):
+            for index, name in enumerate(("roster", "calls", "timezones", "agendas")):
                 window.show_page(0)
                 page.tabs.setCurrentIndex(index)
                 settle(app, ctx)

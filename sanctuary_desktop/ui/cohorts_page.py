@@ -27,13 +27,14 @@ from sanctuary_desktop.services.views import CohortPlan, CohortSummary, CohortVi
 from sanctuary_desktop.ui.calls_tab import CallsTab
 from sanctuary_desktop.ui.cohort_dialogs import CohortDialog, DuplicateDialog
 from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.plan_tab import PlanTab
 from sanctuary_desktop.ui.roster_tab import RosterTab
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
 from sanctuary_desktop.ui.timezones_tab import TimeZonesTab
 from sanctuary_desktop.ui.widgets import ask_to_confirm, local_label
 
 
-class PlanTab(Protocol):
+class ShowsPlan(Protocol):
     def set_plan(self, plan: CohortPlan) -> None: ...
 
 
@@ -208,10 +209,17 @@ class CohortsPage(QWidget):
         self.roster_tab = RosterTab(ctx)
         self.calls_tab = CallsTab(ctx)
         self.zones_tab = TimeZonesTab(ctx)
+        self.agenda_tab = PlanTab(ctx)
         self.tabs.addTab(self.roster_tab, "Roster")
         self.tabs.addTab(self.calls_tab, "Calls")
         self.tabs.addTab(self.zones_tab, "Time zones")
-        self.plan_tabs: list[PlanTab] = [self.roster_tab, self.calls_tab, self.zones_tab]
+        self.tabs.addTab(self.agenda_tab, "Agendas && pairs")
+        self.plan_tabs: list[ShowsPlan] = [
+            self.roster_tab,
+            self.calls_tab,
+            self.zones_tab,
+            self.agenda_tab,
+        ]
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(12, 12, 12, 6)
