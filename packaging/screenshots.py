@@ -77,6 +77,9 @@ def main(out: Path) -> None:
             window.show_page(1)
             settle(app, ctx)
             window.grab().save(str(out / f"calendar-{width}x{height}.png"))
+            window.show_page(2)
+            settle(app, ctx)
+            window.grab().save(str(out / f"protocols-{width}x{height}.png"))
         window.close()
         runner.shutdown()
 

@@ -23,6 +23,7 @@ from sanctuary_desktop.domain.zones import city_of
 from sanctuary_desktop.ui.calendar_page import CalendarPage
 from sanctuary_desktop.ui.cohorts_page import CohortsPage
 from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.protocols_page import ProtocolsPage
 from sanctuary_desktop.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,12 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.cohorts_page = CohortsPage(ctx)
         self.calendar_page = CalendarPage(ctx)
-        for title, page in (("Cohorts", self.cohorts_page), ("Calendar", self.calendar_page)):
+        self.protocols_page = ProtocolsPage(ctx)
+        for title, page in (
+            ("Cohorts", self.cohorts_page),
+            ("Calendar", self.calendar_page),
+            ("Protocols", self.protocols_page),
+        ):
             self.sidebar.addItem(title)
             self.stack.addWidget(page)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -90,6 +96,7 @@ class MainWindow(QMainWindow):
         view = menus.addMenu("&View")
         self._action(view, "&Cohorts", lambda: self.show_page(0), QKeySequence("Ctrl+1"))
         self._action(view, "C&alendar", lambda: self.show_page(1), QKeySequence("Ctrl+2"))
+        self._action(view, "&Protocols", lambda: self.show_page(2), QKeySequence("Ctrl+3"))
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self.about)
 

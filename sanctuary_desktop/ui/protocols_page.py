@@ -1,0 +1,827 @@
+"""The Protocols page: the library on the left, the chosen protocol (or its editor) on the right.
+
+Built-in protocols are read-only and can be duplicated; the facilitator's own are edited
+in place. Nothing is written until the whole protocol is valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sanctuary_desktop.domain.errors import FieldError, ValidationError
+from sanctuary_desktop.domain.protocols import (
+    DEFAULT_PROTOCOL_KEY,
+    FILE_FIELD,
+    MAX_FILE_BYTES,
+    MAX_MINUTES,
+    MAX_PRESENTERS,
+    Bell,
+    Protocol,
+    Role,
+    StageTemplate,
+    StopKind,
+    ordered_bells,
+)
+from sanctuary_desktop.services import protocol_library
+from sanctuary_desktop.services.views import Outcome, Topic
+from sanctuary_desktop.store.database import Database
+from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.tables import Column, RowsModel
+from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ask_to_confirm
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 10
+STAGE_ROLE = Qt.ItemDataRole.UserRole + 11
+BELL_LABELS = {
+    Bell.START: "Bell at start",
+    Bell.INTERVAL: "Bells in between",
+    Bell.END: "Bell at end",
+}
+
+
+def styled(label: QLabel, role: str) -> QLabel:
+    label.setProperty("role", role)
+    return label
+
+
+def yes(flag: bool) -> str:
+    return "Yes" if flag else ""
+
+
+def bells_text(stage: StageTemplate) -> str:
+    parts = []
+    for bell in ordered_bells(stage.bells):
+        if bell is Bell.INTERVAL and stage.bell_interval_minutes:
+            parts.append(f"every {stage.bell_interval_minutes} min")
+        else:
+            parts.append(bell.value)
+    return ", ".join(parts)
+
+
+def cues_text(stage: StageTemplate) -> str:
+    return " · ".join(f"{role.label}: {text}" for role, text in stage.cues.items())
+
+
+def cues_tooltip(stage: StageTemplate) -> str:
+    lines = [f"{role.label}: {text}" for role, text in stage.cues.items()]
+    if stage.prompt:
+        lines.append(f"Prompt: {stage.prompt}")
+    return "\n".join(lines)
+
+
+def total_text(protocol: Protocol) -> str:
+    total = protocol.total_minutes()
+    if protocol.has_rounds:
+        people = "presenter" if protocol.presenters == 1 else "presenters"
+        return f"{total} minutes in all with {protocol.presenters} {people}"
+    return f"{total} minutes in all"
+
+
+STAGE_COLUMNS: list[Column[StageTemplate]] = [
+    Column("Stage", lambda s: s.name, tooltip=lambda s: s.prompt),
+    Column("Minutes", lambda s: str(s.minutes), sort_key=lambda s: s.minutes, align_right=True),
+    Column("Stop", lambda s: s.stop.value.capitalize()),
+    Column("Fixed", lambda s: yes(s.fixed)),
+    Column("Turns", lambda s: yes(s.turns)),
+    Column("Per presenter", lambda s: yes(s.per_presenter)),
+    Column("Bells", bells_text),
+    Column("Cues", cues_text, tooltip=cues_tooltip),
+]
+
+
+def read_and_import(db: Database, path: Path) -> Outcome[Protocol]:
+    """Read a shared file on the database thread and add it; an unreadable file is plain text."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ValidationError.single(FILE_FIELD, "is too large (over 1 MB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError.single(FILE_FIELD, f"could not be read ({exc.strerror})") from None
+    return protocol_library.import_protocol(db, data)
+
+
+def plain_error(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors:
+        if item.field == FILE_FIELD:
+            lines.append(f"The file {item.message}.")
+        else:
+            lines.append(f"{item.field} {item.message}.")
+    return "\n".join(lines)
+
+
+class StageList(QListWidget):
+    """The stages of the protocol being edited; Alt+Up and Alt+Down move the current one."""
+
+    move_requested = Signal(int)  # -1 up, +1 down
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.modifiers() == Qt.KeyboardModifier.AltModifier and event.key() in (
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+        ):
+            self.move_requested.emit(-1 if event.key() == Qt.Key.Key_Up else 1)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class ProtocolsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.protocols: dict[str, Protocol] = {}
+        self.current: Protocol | None = None
+        self.dirty = False
+        self._loading = False
+        self._pending_key: str | None = None
+
+        # -- the library ----------------------------------------------------------------
+        self.list = QListWidget()
+        self.list.setAccessibleName("Protocols")
+        self.list.setMinimumWidth(240)
+        self.list.setWordWrap(True)
+        self.list.setSpacing(3)
+        self.list.currentItemChanged.connect(self._on_current_changed)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Add a protocol file a peer facilitator shared with you")
+        self.import_button.clicked.connect(self.choose_import_file)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 4, 8)
+        left_layout.addWidget(styled(QLabel("Protocols"), "section"))
+        left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self.import_button)
+
+        # -- the header -------------------------------------------------------------------
+        self.title = styled(QLabel(), "title")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.kind_label = styled(QLabel(), "muted")
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.source_label = styled(QLabel(), "muted")
+        self.source_label.setWordWrap(True)
+        self.facts_label = QLabel()
+        self.facts_label.setAccessibleName("Presenters and total minutes")
+        self.duplicate_button = QPushButton("Duplicate to edit…")
+        self.duplicate_button.setProperty("role", "primary")
+        self.duplicate_button.setToolTip("Make your own editable copy of this protocol")
+        self.duplicate_button.clicked.connect(self.duplicate_current)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save this protocol as a file to share with a peer")
+        self.export_button.clicked.connect(self.choose_export_file)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.clicked.connect(self.confirm_delete)
+        header_text = QVBoxLayout()
+        for label in (self.title, self.kind_label, self.summary_label, self.source_label):
+            header_text.addWidget(label)
+        header_text.addWidget(self.facts_label)
+        header_buttons = QHBoxLayout()
+        header_buttons.setAlignment(Qt.AlignmentFlag.AlignTop)
+        for button in (self.duplicate_button, self.export_button, self.delete_button):
+            header_buttons.addWidget(button)
+        header = QHBoxLayout()
+        header.addLayout(header_text, 1)
+        header.addLayout(header_buttons)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message")
+        self.message.hide()
+
+        # -- read-only view: the stage table ----------------------------------------------
+        self.stage_model: RowsModel[StageTemplate] = RowsModel(STAGE_COLUMNS, self)
+        self.stage_table = QTableView()
+        self.stage_table.setAccessibleName("Stages")
+        self.stage_table.setModel(self.stage_model)
+        self.stage_table.setWordWrap(False)
+        self.stage_table.verticalHeader().setVisible(False)
+        self.stage_table.setAlternatingRowColors(True)
+        self.stage_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.stage_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table_header = self.stage_table.horizontalHeader()
+        table_header.setStretchLastSection(True)
+        table_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table_header.setSectionResizeMode(len(STAGE_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+
+        # -- editor -------------------------------------------------------------------------
+        self.editor = self._build_editor()
+
+        self.stack = QStackedWidget()
+        self.empty = styled(QLabel("Choose a protocol on the left."), "muted")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.stage_table)
+        self.stack.addWidget(self.editor)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(12, 8, 8, 8)
+        right_layout.addLayout(header)
+        right_layout.addWidget(self.message)
+        right_layout.addWidget(self.stack, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([280, 1000])
+        splitter.setChildrenCollapsible(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._show(None)
+        ctx.events.data_changed.connect(self._on_data_changed)
+        self.refresh()
+
+    # -- building the editor -----------------------------------------------------------------
+
+    def _build_editor(self) -> QWidget:
+        self.form = FieldForm()
+        self.name_edit = QLineEdit()
+        self.summary_edit = QPlainTextEdit()
+        self.summary_edit.setTabChangesFocus(True)
+        self.summary_edit.setFixedHeight(76)
+        self.presenters_spin = QSpinBox()
+        self.presenters_spin.setRange(1, MAX_PRESENTERS)
+        self.presenters_spin.setToolTip("How many presenters (case givers) a call usually has")
+        self.form.add_row("Name", self.name_edit)
+        self.form.add_row("Summary", self.summary_edit)
+        self.form.add_row("Presenters", self.presenters_spin, "Presenters per call")
+        self.name_edit.textEdited.connect(self._edited)
+        self.summary_edit.textChanged.connect(self._edited)
+        self.presenters_spin.valueChanged.connect(self._edited)
+
+        self.stage_list = StageList()
+        self.stage_list.setAccessibleName("Stages, in order")
+        self.stage_list.setToolTip("Drag, or press Alt+Up and Alt+Down, to reorder")
+        self.stage_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.stage_list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.stage_list.currentRowChanged.connect(self._load_stage)
+        self.stage_list.move_requested.connect(self.move_stage)
+        self.stage_list.model().rowsMoved.connect(self._after_drop)
+        self.add_stage_button = QPushButton("Add stage")
+        self.remove_stage_button = QPushButton("Remove")
+        self.up_button = QPushButton("Move up")
+        self.up_button.setToolTip("Alt+Up")
+        self.down_button = QPushButton("Move down")
+        self.down_button.setToolTip("Alt+Down")
+        self.add_stage_button.clicked.connect(self.add_stage)
+        self.remove_stage_button.clicked.connect(self.remove_stage)
+        self.up_button.clicked.connect(lambda: self.move_stage(-1))
+        self.down_button.clicked.connect(lambda: self.move_stage(1))
+        stage_buttons = QHBoxLayout()
+        for button in (
+            self.add_stage_button,
+            self.remove_stage_button,
+            self.up_button,
+            self.down_button,
+        ):
+            stage_buttons.addWidget(button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 8, 0)
+        left_layout.addWidget(self.form)
+        left_layout.addWidget(styled(QLabel("Stages"), "section"))
+        left_layout.addWidget(self.stage_list, 1)
+        left_layout.addLayout(stage_buttons)
+
+        # The selected stage.
+        self.stage_form = FieldForm()
+        self.stage_name = QLineEdit()
+        self.stage_minutes = QSpinBox()
+        self.stage_minutes.setRange(0, MAX_MINUTES)
+        self.stage_minutes.setSuffix(" min")
+        self.stage_stop = QComboBox()
+        for kind in StopKind:
+            self.stage_stop.addItem(kind.label, kind)
+        self.stage_stop.setToolTip(
+            "Soft: time runs on as visible overtime. Hard: moves on at zero."
+        )
+        self.stage_fixed = QCheckBox("Fixed: never shortened when the call runs late")
+        self.stage_turns = QCheckBox("Turns: minutes shared equally among those present")
+        self.stage_per_presenter = QCheckBox("Per presenter: repeated once for each presenter")
+        flags = QWidget()
+        flags_layout = QVBoxLayout(flags)
+        flags_layout.setContentsMargins(0, 0, 0, 0)
+        flags_layout.setSpacing(2)
+        for box in (self.stage_fixed, self.stage_turns, self.stage_per_presenter):
+            flags_layout.addWidget(box)
+        flags.setAccessibleName("Options")
+        self.bell_boxes: dict[Bell, QCheckBox] = {}
+        bells = QWidget()
+        bells_layout = QVBoxLayout(bells)
+        bells_layout.setContentsMargins(0, 0, 0, 0)
+        bells_layout.setSpacing(2)
+        for bell in Bell:
+            box = QCheckBox(BELL_LABELS[bell])
+            box.setAccessibleName(BELL_LABELS[bell])
+            self.bell_boxes[bell] = box
+            bells_layout.addWidget(box)
+            box.toggled.connect(self._stage_edited)
+        self.stage_interval = QSpinBox()
+        self.stage_interval.setRange(0, MAX_MINUTES)
+        self.stage_interval.setSuffix(" min")
+        self.stage_interval.setSpecialValueText("not set")
+        self.stage_interval.setToolTip("How often the in-between bell rings")
+        bells.setAccessibleName("Bells")
+        self.stage_prompt = QPlainTextEdit()
+        self.stage_prompt.setTabChangesFocus(True)
+        self.stage_prompt.setFixedHeight(64)
+        self.stage_prompt.setPlaceholderText("The question or invitation read out for this stage")
+        self.cue_edits: dict[Role, QLineEdit] = {}
+        self.stage_form.add_row("Name", self.stage_name, "Stage name")
+        self.stage_form.add_row("Minutes", self.stage_minutes)
+        self.stage_form.add_row("Stop", self.stage_stop)
+        self.stage_form.add_row("Options", flags)
+        self.stage_form.add_row("Bells", bells)
+        self.stage_form.add_row("Bell interval", self.stage_interval)
+        self.stage_form.add_row("Prompt", self.stage_prompt)
+        for role in Role:
+            edit = QLineEdit()
+            edit.setPlaceholderText(f"What the {role.value} does (optional)")
+            self.cue_edits[role] = edit
+            self.stage_form.add_row(f"{role.label} cue", edit, f"{role.label} cue")
+            edit.textEdited.connect(self._stage_edited)
+        self.stage_name.textEdited.connect(self._stage_edited)
+        self.stage_minutes.valueChanged.connect(self._stage_edited)
+        self.stage_stop.currentIndexChanged.connect(self._stage_edited)
+        for box in (self.stage_fixed, self.stage_turns, self.stage_per_presenter):
+            box.toggled.connect(self._stage_edited)
+        self.stage_interval.valueChanged.connect(self._stage_edited)
+        self.stage_prompt.textChanged.connect(self._stage_edited)
+        self.stage_heading = styled(QLabel("Selected stage"), "section")
+        stage_panel = QWidget()
+        stage_layout = QVBoxLayout(stage_panel)
+        stage_layout.setContentsMargins(0, 0, 8, 0)
+        stage_layout.addWidget(self.stage_heading)
+        stage_layout.addWidget(self.stage_form)
+        stage_layout.addStretch(1)
+        self.stage_panel = stage_panel
+
+        self.save_button = QPushButton("Save")
+        self.save_button.setProperty("role", "primary")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("Discard changes")
+        self.revert_button.clicked.connect(self.revert)
+        self.dirty_label = styled(QLabel(), "muted")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.dirty_label, 1)
+        bottom.addWidget(self.revert_button)
+        bottom.addWidget(self.save_button)
+
+        columns = QSplitter()
+        columns.addWidget(left)
+        columns.addWidget(stage_panel)
+        columns.setSizes([380, 600])
+        columns.setChildrenCollapsible(False)
+        editor = QWidget()
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addWidget(columns, 1)
+        editor_layout.addLayout(bottom)
+        return editor
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.ctx.services.call(protocol_library.list_protocols, then=self._set_protocols)
+
+    def _on_data_changed(self, topics: frozenset[Topic]) -> None:
+        if Topic.PROTOCOLS in topics:
+            self.refresh()
+
+    def _set_protocols(self, protocols: list[Protocol]) -> None:
+        # With nothing chosen yet, open on the default protocol rather than an empty page.
+        wanted = self._pending_key or (self.current.key if self.current else DEFAULT_PROTOCOL_KEY)
+        self._pending_key = None
+        self.protocols = {p.key: p for p in protocols}
+        self.list.blockSignals(True)
+        self.list.clear()
+        own = [p for p in protocols if not p.built_in]
+        for heading, group in (
+            ("Built-in", [p for p in protocols if p.built_in]),
+            ("Your protocols", own),
+        ):
+            title = QListWidgetItem(heading.upper())
+            title.setFlags(Qt.ItemFlag.NoItemFlags)
+            font = title.font()
+            font.setBold(True)
+            title.setFont(font)
+            title.setForeground(QColor("#5f6368"))
+            self.list.addItem(title)
+            for protocol in group:
+                item = QListWidgetItem(
+                    f"{protocol.name}\n{len(protocol.stages)} stages · "
+                    f"{protocol.total_minutes()} min"
+                )
+                item.setData(KEY_ROLE, protocol.key)
+                item.setToolTip(f"{total_text(protocol)}\n\n{protocol.summary}".strip())
+                self.list.addItem(item)
+        if not own:
+            hint = QListWidgetItem("None yet: duplicate a built-in or import a file.")
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            hint.setForeground(QColor("#5f6368"))
+            self.list.addItem(hint)
+        self.list.blockSignals(False)
+        if wanted in self.protocols:
+            keep = self.dirty and self.current is not None and self.current.key == wanted
+            self._select_item(wanted, reload=not keep)
+        else:
+            self._show(None)
+
+    def _item_for(self, key: str) -> QListWidgetItem | None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(KEY_ROLE) == key:
+                return item
+        return None
+
+    def _select_item(self, key: str, *, reload: bool = True) -> None:
+        item = self._item_for(key)
+        if item is None:
+            return
+        self.list.blockSignals(True)
+        self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        if reload:
+            self._show(self.protocols[key])
+
+    def select_protocol(self, key: str) -> None:
+        """Show a protocol by key (once the library has loaded, if it has not yet)."""
+        if key in self.protocols:
+            self._select_item(key)
+        else:
+            self._pending_key = key
+
+    def _on_current_changed(self, item: QListWidgetItem | None) -> None:
+        key = item.data(KEY_ROLE) if item is not None else None
+        self.show_message("")
+        self._show(self.protocols.get(key) if key else None)
+
+    def _show(self, protocol: Protocol | None) -> None:
+        self.current = protocol
+        self.dirty = False
+        self.dirty_label.clear()
+        self.form.clear_errors()
+        self.stage_form.clear_errors()
+        has = protocol is not None
+        for button in (self.duplicate_button, self.export_button):
+            button.setVisible(has)
+        self.delete_button.setVisible(has and not protocol.built_in)  # type: ignore[union-attr]
+        if protocol is None:
+            self.title.setText("Protocols")
+            self.kind_label.setText("")
+            self.summary_label.setText(
+                "A protocol is the ordered list of stages a call follows. Built-in ones are "
+                "read-only; duplicate one to make your own."
+            )
+            self.source_label.clear()
+            self.facts_label.clear()
+            self.stack.setCurrentWidget(self.empty)
+            return
+        self.title.setText(protocol.name)
+        self.summary_label.setText(protocol.summary)
+        self.summary_label.setVisible(bool(protocol.summary))
+        self.source_label.setText(f"Source: {protocol.source}" if protocol.source else "")
+        self.source_label.setVisible(bool(protocol.source))
+        self._update_facts(protocol)
+        if protocol.built_in:
+            self.kind_label.setText("Built-in · read-only: duplicate it to make your own version")
+            self.duplicate_button.setText("Duplicate to edit…")
+            self.duplicate_button.setProperty("role", "primary")
+            self.stage_model.set_rows(protocol.stages)
+            self.stack.setCurrentWidget(self.stage_table)
+        else:
+            self.kind_label.setText("Your protocol · edit it below, then Save")
+            self.duplicate_button.setText("Duplicate…")
+            self.duplicate_button.setProperty("role", "")
+            self._load_editor(protocol)
+            self.stack.setCurrentWidget(self.editor)
+        self.duplicate_button.style().unpolish(self.duplicate_button)
+        self.duplicate_button.style().polish(self.duplicate_button)
+
+    def _update_facts(self, protocol: Protocol) -> None:
+        people = "presenter" if protocol.presenters == 1 else "presenters"
+        self.facts_label.setText(
+            f"<b>{protocol.presenters}</b> {people} per call · "
+            f"<b>{len(protocol.stages)}</b> stages · <b>{total_text(protocol)}</b>"
+        )
+
+    def _load_editor(self, protocol: Protocol) -> None:
+        self._loading = True
+        self.name_edit.setText(protocol.name)
+        self.name_edit.setCursorPosition(0)
+        self.summary_edit.setPlainText(protocol.summary)
+        self.presenters_spin.setValue(protocol.presenters)
+        self.stage_list.clear()
+        for stage in protocol.stages:
+            self.stage_list.addItem(self._stage_item(stage))
+        self._loading = False
+        self.stage_list.setCurrentRow(0 if protocol.stages else -1)
+        self._load_stage(self.stage_list.currentRow())
+        self._renumber()
+
+    # -- the draft -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _stage_item(stage: StageTemplate) -> QListWidgetItem:
+        item = QListWidgetItem()
+        item.setData(STAGE_ROLE, stage)
+        return item
+
+    def stages(self) -> list[StageTemplate]:
+        items = (self.stage_list.item(row) for row in range(self.stage_list.count()))
+        return [item.data(STAGE_ROLE) for item in items]
+
+    def draft(self) -> Protocol:
+        assert self.current is not None
+        return replace(
+            self.current,
+            name=self.name_edit.text(),
+            summary=self.summary_edit.toPlainText(),
+            presenters=self.presenters_spin.value(),
+            stages=tuple(self.stages()),
+        )
+
+    def _renumber(self) -> None:
+        for row in range(self.stage_list.count()):
+            item = self.stage_list.item(row)
+            stage: StageTemplate = item.data(STAGE_ROLE)
+            extra = " · per presenter" if stage.per_presenter else ""
+            item.setText(f"{row + 1}. {stage.name or '(no name)'} — {stage.minutes} min{extra}")
+            item.setForeground(QColor("black"))
+            item.setToolTip("")
+        row = self.stage_list.currentRow()
+        count = self.stage_list.count()
+        self.remove_stage_button.setEnabled(row >= 0)
+        self.up_button.setEnabled(row > 0)
+        self.down_button.setEnabled(0 <= row < count - 1)
+        self.stage_panel.setEnabled(row >= 0)
+        self.stage_heading.setText(f"Stage {row + 1}" if row >= 0 else "No stage selected")
+
+    def _edited(self) -> None:
+        if self._loading or self.current is None or self.current.built_in:
+            return
+        self.dirty = True
+        self.dirty_label.setText("Unsaved changes")
+        self._update_facts(self.draft())
+        self._renumber()
+
+    def _load_stage(self, row: int) -> None:
+        if self._loading:
+            return
+        self._loading = True
+        item = self.stage_list.item(row) if row >= 0 else None
+        stage = item.data(STAGE_ROLE) if item is not None else StageTemplate("", 5)
+        self.stage_name.setText(stage.name)
+        self.stage_minutes.setValue(stage.minutes)
+        self.stage_stop.setCurrentIndex(self.stage_stop.findData(stage.stop))
+        self.stage_fixed.setChecked(stage.fixed)
+        self.stage_turns.setChecked(stage.turns)
+        self.stage_per_presenter.setChecked(stage.per_presenter)
+        for bell, box in self.bell_boxes.items():
+            box.setChecked(bell in stage.bells)
+        self.stage_interval.setValue(stage.bell_interval_minutes or 0)
+        self.stage_interval.setEnabled(Bell.INTERVAL in stage.bells)
+        self.stage_prompt.setPlainText(stage.prompt)
+        for role, edit in self.cue_edits.items():
+            edit.setText(stage.cues.get(role, ""))
+        self._loading = False
+        self.stage_form.clear_errors()
+        self._renumber()
+
+    def _stage_edited(self) -> None:
+        if self._loading:
+            return
+        item = self.stage_list.currentItem()
+        if item is None:
+            return
+        bells = frozenset(bell for bell, box in self.bell_boxes.items() if box.isChecked())
+        self.stage_interval.setEnabled(Bell.INTERVAL in bells)
+        interval = self.stage_interval.value() if Bell.INTERVAL in bells else None
+        stage = StageTemplate(
+            name=self.stage_name.text(),
+            minutes=self.stage_minutes.value(),
+            cues={role: edit.text() for role, edit in self.cue_edits.items() if edit.text()},
+            prompt=self.stage_prompt.toPlainText(),
+            stop=self.stage_stop.currentData(),
+            fixed=self.stage_fixed.isChecked(),
+            turns=self.stage_turns.isChecked(),
+            bells=bells,
+            bell_interval_minutes=interval or None,
+            per_presenter=self.stage_per_presenter.isChecked(),
+        )
+        item.setData(STAGE_ROLE, stage)
+        self._edited()
+
+    def add_stage(self) -> None:
+        row = self.stage_list.currentRow() + 1 if self.stage_list.currentRow() >= 0 else 0
+        row = row or self.stage_list.count()
+        self.stage_list.insertItem(row, self._stage_item(StageTemplate("New stage", 5)))
+        self.stage_list.setCurrentRow(row)
+        self._edited()
+        self.stage_name.setFocus()
+        self.stage_name.selectAll()
+
+    def remove_stage(self) -> None:
+        row = self.stage_list.currentRow()
+        if row < 0:
+            return
+        self.stage_list.takeItem(row)
+        self.stage_list.setCurrentRow(min(row, self.stage_list.count() - 1))
+        self._edited()
+
+    def move_stage(self, step: int) -> None:
+        row = self.stage_list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.stage_list.count():
+            return
+        self._loading = True
+        item = self.stage_list.takeItem(row)
+        self.stage_list.insertItem(target, item)
+        self.stage_list.setCurrentRow(target)
+        self._loading = False
+        self._edited()
+
+    def _after_drop(self, *_args: object) -> None:
+        self._edited()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        if self.current is None or self.current.built_in:
+            return
+        draft = self.draft()
+        try:
+            draft.validated()
+        except ValidationError as error:
+            self.show_errors(error)
+            return
+        self.ctx.services.call(
+            protocol_library.save_protocol,
+            draft,
+            then=self._saved,
+            failed=self.show_errors,
+        )
+
+    def _saved(self, protocol: Protocol) -> None:
+        self.dirty = False
+        self.dirty_label.clear()
+        self.form.clear_errors()
+        self.stage_form.clear_errors()
+        self.current = protocol
+        self.show_message(f"Saved “{protocol.name}”.")
+
+    def show_errors(self, error: ValidationError) -> None:
+        """Protocol errors beside their fields, stage errors listed at the top and beside
+        the first bad stage's fields."""
+        self.form.show_errors(error)
+        bad: dict[int, list[FieldError]] = {}
+        for item in error.errors:
+            head, _, field = item.field.partition(": ")
+            if head.startswith("Stage ") and field and head[6:].isdigit():
+                bad.setdefault(int(head[6:]) - 1, []).append(FieldError(field, item.message))
+        for row in bad:
+            stage_item = self.stage_list.item(row)
+            if stage_item is not None:
+                stage_item.setForeground(QColor(ERROR_COLOR))
+                stage_item.setToolTip("\n".join(f"{e.field} {e.message}" for e in bad[row]))
+        if bad:
+            first = min(bad)
+            if self.stage_list.currentRow() != first:
+                self.stage_list.setCurrentRow(first)
+            self.stage_form.show_errors(ValidationError(bad[first]))
+        else:
+            self.stage_form.clear_errors()
+        self.show_message("Not saved yet: please fix what is marked in red.", error=True)
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
+        self.message.setVisible(bool(text))
+
+    def duplicate_current(self) -> None:
+        if self.current is None:
+            return
+        name = f"{self.current.name} (my copy)"
+        self.ctx.services.call(
+            protocol_library.duplicate_protocol,
+            self.current.key,
+            name,
+            then=self._added("Duplicated as"),
+            failed=lambda error: self.show_message(plain_error(error), error=True),
+        )
+
+    def _added(self, verb: str):  # type: ignore[no-untyped-def]
+        def done(protocol: Protocol) -> None:
+            self.dirty = False
+            self.select_protocol(protocol.key)  # now, or when the refresh comes back
+            self.show_message(f"{verb} “{protocol.name}”.")
+
+        return done
+
+    def confirm_delete(self) -> None:
+        protocol = self.current
+        if protocol is None or protocol.built_in:
+            return
+        ask_to_confirm(
+            self,
+            "Delete protocol",
+            f"Delete “{protocol.name}”?",
+            "Delete",
+            lambda: self.delete(protocol.key),
+            details="Calls already planned with it keep their agendas.",
+        )
+
+    def delete(self, key: str) -> None:
+        self.ctx.services.call(
+            protocol_library.delete_protocol,
+            key,
+            then=lambda _key: self.show_message("Protocol deleted."),
+            failed=lambda error: self.show_message(plain_error(error), error=True),
+        )
+
+    def choose_import_file(self) -> None:
+        dialog = QFileDialog(self, "Import a protocol file", str(Path.home()))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter("Protocol files (*.json);;All files (*)")
+        dialog.fileSelected.connect(lambda path: self.import_file(Path(path)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def import_file(self, path: Path) -> None:
+        self.ctx.services.call(
+            read_and_import,
+            path,
+            then=self._added("Imported"),
+            failed=self._import_failed,
+        )
+
+    def import_bytes(self, data: bytes) -> None:
+        self.ctx.services.call(
+            protocol_library.import_protocol,
+            data,
+            then=self._added("Imported"),
+            failed=self._import_failed,
+        )
+
+    def _import_failed(self, error: ValidationError) -> None:
+        self.show_message(f"{plain_error(error)}\nNothing was changed.", error=True)
+
+    def choose_export_file(self) -> None:
+        if self.current is None:
+            return
+        safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in self.current.name)
+        suggested = Path.home() / f"{safe.strip() or 'protocol'}.json"
+        dialog = QFileDialog(self, "Export protocol to share", str(suggested))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter("Protocol files (*.json)")
+        dialog.setDefaultSuffix("json")
+        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def export_to(self, path: Path) -> None:
+        if self.current is None:
+            return
+        note = " (the last saved version)" if self.dirty else ""
+        self.ctx.services.call(
+            protocol_library.export_protocol,
+            self.current.key,
+            path,
+            then=lambda written: self.show_message(
+                f"Saved{note} to {written}. Send it to a peer facilitator; they can Import it."
+            ),
+            failed=lambda error: self.show_message(plain_error(error), error=True),
+        )
+
+    def revert(self) -> None:
+        if self.current is not None:
+            self._show(self.protocols.get(self.current.key, self.current))
