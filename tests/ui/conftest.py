@@ -19,6 +19,7 @@ from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.events import Events
 from sanctuary_desktop.ui.gc_guard import GuiThreadCollector
 from sanctuary_desktop.ui.service_client import ServiceClient
+from sanctuary_desktop.ui.theme import apply_theme
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 
@@ -72,3 +73,20 @@ def ctx(make_context: ContextFactory) -> AppContext:
 def settle(qtbot: QtBot, ctx: AppContext) -> None:
     """Wait until every service call has come back and been handled."""
     qtbot.waitUntil(lambda: ctx.services.idle, timeout=5000)
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[None]:
+    """The app's look for screenshots, put back afterwards for the tests that follow."""
+    style, palette, font, sheet = (
+        qapp.style().name(),
+        qapp.palette(),
+        qapp.font(),
+        qapp.styleSheet(),
+    )
+    apply_theme(qapp)
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+    qapp.setStyle(style)

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from sanctuary_desktop.domain.cohort import CohortDraft
 from sanctuary_desktop.services import calls, cohorts, demo
 from sanctuary_desktop.services.views import CallView, Topic
 from sanctuary_desktop.ui.calendar_page import CalendarPage, chip_text
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.theme import apply_theme
 from tests.ui.conftest import ContextFactory
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # Monday 23 Nov, 10:00 in Vancouver
@@ -407,22 +405,6 @@ def test_data_changed_reloads_only_for_calls_and_cohorts(
 
 
 # -- how it looks -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def themed(qapp: QApplication) -> Iterator[None]:
-    style, palette, font, sheet = (
-        qapp.style().name(),
-        qapp.palette(),
-        qapp.font(),
-        qapp.styleSheet(),
-    )
-    apply_theme(qapp)
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
-    qapp.setStyle(style)
 
 
 def test_screenshots(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -15,7 +13,6 @@ from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY, Protocol, b
 from sanctuary_desktop.services import protocol_library
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.protocols_page import ProtocolsPage
-from sanctuary_desktop.ui.theme import apply_theme
 from tests.ui.conftest import settle
 
 
@@ -222,22 +219,6 @@ def test_inputs_have_accessible_names(qtbot: QtBot, ctx: AppContext) -> None:
 
 
 # -- how it looks -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def themed(qapp: QApplication) -> Iterator[None]:
-    style, palette, font, sheet = (
-        qapp.style().name(),
-        qapp.palette(),
-        qapp.font(),
-        qapp.styleSheet(),
-    )
-    apply_theme(qapp)
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
-    qapp.setStyle(style)
 
 
 def test_screenshots(qtbot: QtBot, ctx: AppContext, themed: None, tmp_path: Path) -> None:
