@@ -22,6 +22,7 @@ from sanctuary_desktop.domain.agenda import (
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY
 from sanctuary_desktop.services import protocol_library
+from sanctuary_desktop.services.cohorts import load_call
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import Call, CallAgenda, PresenterSlot
@@ -39,13 +40,6 @@ class AgendaView:
     @property
     def rounds(self) -> int:
         return presenter_slots(self.items)
-
-
-def _call(session: Session, call_id: int) -> Call:
-    call = session.get(Call, call_id)
-    if call is None:
-        raise ValidationError.single("Call", f"no call with id {call_id}")
-    return call
 
 
 def _presenters(session: Session, call_id: int, rounds: int) -> list[int | None]:
@@ -81,7 +75,7 @@ def _view(db: Database, session: Session, call: Call, row: CallAgenda | None) ->
 
 def get_agenda(db: Database, call_id: int) -> AgendaView:
     with db.reading() as session:
-        call = _call(session, call_id)
+        call = load_call(session, call_id)
         return _view(db, session, call, session.get(CallAgenda, call_id))
 
 
@@ -92,7 +86,7 @@ def apply_protocol(
     protocol = protocol_library.get_protocol(db, protocol_key)
     count = protocol.presenters if rounds is None else rounds
     with db.unit_of_work() as session:
-        call = _call(session, call_id)
+        call = load_call(session, call_id)
         items = build_agenda(protocol, [None] * count if protocol.has_rounds else None)
         row = session.get(CallAgenda, call_id) or CallAgenda(call_id=call_id)
         row.protocol_key = protocol.key
@@ -108,7 +102,7 @@ def save_agenda(
     """Store this call's own edits (inserted, removed, moved or re-timed stages)."""
     clean = validate_agenda(items)
     with db.unit_of_work() as session:
-        call = _call(session, call_id)
+        call = load_call(session, call_id)
         row = session.get(CallAgenda, call_id) or CallAgenda(call_id=call_id)
         row.protocol_key = protocol_key
         row.items = agenda_to_json(clean)

@@ -11,19 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 from sanctuary_desktop.domain.errors import Collector, ValidationError
 from sanctuary_desktop.domain.schedule import Cadence, generate_starts, local_to_utc
 from sanctuary_desktop.domain.zones import zone
-from sanctuary_desktop.services.cohorts import load_cohort
+from sanctuary_desktop.services.cohorts import load_call, load_cohort
 from sanctuary_desktop.services.views import CallView, Outcome, Topic, call_views
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import Call, Cohort
 
 MAX_CALL_MINUTES = 24 * 60
-
-
-def _load(session: Session, call_id: int) -> Call:
-    call = session.get(Call, call_id)
-    if call is None:
-        raise ValidationError.single("Call", f"no call with id {call_id}")
-    return call
 
 
 def _view_of(session: Session, call: Call) -> CallView:
@@ -69,7 +62,7 @@ def list_calls_between(
 
 def get_call(db: Database, call_id: int) -> CallView:
     with db.reading() as session:
-        call = _load(session, call_id)
+        call = load_call(session, call_id)
         cohort = call.cohort
         return next(v for v in call_views(cohort.calls, cohort) if v.id == call_id)
 
@@ -122,7 +115,7 @@ def update_call(
     _check_instant(starts_at)
     _check_minutes(minutes)
     with db.unit_of_work() as session:
-        call = _load(session, call_id)
+        call = load_call(session, call_id)
         if call.starts_at != starts_at or call.minutes != minutes:
             call.revision += 1
         call.starts_at = starts_at
@@ -134,7 +127,7 @@ def update_call(
 
 def set_cancelled(db: Database, call_id: int, cancelled: bool) -> Outcome[CallView]:
     with db.unit_of_work() as session:
-        call = _load(session, call_id)
+        call = load_call(session, call_id)
         if call.cancelled != cancelled:
             call.cancelled = cancelled
             call.revision += 1
@@ -143,7 +136,7 @@ def set_cancelled(db: Database, call_id: int, cancelled: bool) -> Outcome[CallVi
 
 def delete_call(db: Database, call_id: int) -> Outcome[int]:
     with db.unit_of_work() as session:
-        session.delete(_load(session, call_id))
+        session.delete(load_call(session, call_id))
         return Outcome.of(call_id, Topic.CALLS)
 
 

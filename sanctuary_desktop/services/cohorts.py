@@ -29,6 +29,13 @@ def load_cohort(session: Session, cohort_id: int) -> Cohort:
     return cohort
 
 
+def load_call(session: Session, call_id: int) -> Call:
+    call = session.get(Call, call_id)
+    if call is None:
+        raise ValidationError.single("Call", f"no call with id {call_id}")
+    return call
+
+
 def list_cohorts(db: Database, *, include_archived: bool = True) -> list[CohortSummary]:
     now = datetime.now(UTC)
     with db.reading() as session:

@@ -11,7 +11,7 @@ from sanctuary_desktop.domain.cohort import IntakeStatus
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.rotation import CallSlots, not_yet_presented, plan_presenters
 from sanctuary_desktop.services import agendas
-from sanctuary_desktop.services.cohorts import load_cohort
+from sanctuary_desktop.services.cohorts import load_call, load_cohort
 from sanctuary_desktop.services.views import Outcome, Topic, call_views
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import Attendance, Call, Participant, PresenterSlot
@@ -129,9 +129,7 @@ def set_presenter(
 ) -> Outcome[int]:
     """The facilitator's own choice for one round; None clears it for the planner."""
     with db.unit_of_work() as session:
-        call = session.get(Call, call_id)
-        if call is None:
-            raise ValidationError.single("Call", f"no call with id {call_id}")
+        call = load_call(session, call_id)
         if participant_id is not None:
             person = session.get(Participant, participant_id)
             if person is None or person.cohort_id != call.cohort_id:

@@ -10,9 +10,10 @@ from enum import StrEnum
 from sqlalchemy import delete, select
 
 from sanctuary_desktop.domain.errors import Collector, ValidationError
+from sanctuary_desktop.services.cohorts import load_call
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.database import Database
-from sanctuary_desktop.store.models import Attendance, Call, Note, Participant, utc_now
+from sanctuary_desktop.store.models import Attendance, Note, Participant, utc_now
 
 
 class NoteKind(StrEnum):
@@ -37,9 +38,7 @@ class NoteView:
 def record_attendance(db: Database, call_id: int, present: Collection[int]) -> Outcome[int]:
     """Replace a call's attendance: everyone on the roster is present or absent."""
     with db.unit_of_work() as session:
-        call = session.get(Call, call_id)
-        if call is None:
-            raise ValidationError.single("Call", f"no call with id {call_id}")
+        call = load_call(session, call_id)
         roster = set(
             session.scalars(select(Participant.id).where(Participant.cohort_id == call.cohort_id))
         )
@@ -84,9 +83,7 @@ def add_note(
     errors.raise_if_any()
     clean_tags = tuple(sorted({t.strip().lower() for t in tags if t.strip()}))
     with db.unit_of_work() as session:
-        call = session.get(Call, call_id)
-        if call is None:
-            raise ValidationError.single("Call", f"no call with id {call_id}")
+        call = load_call(session, call_id)
         if owner_id is not None:
             owner = session.get(Participant, owner_id)
             if owner is None or owner.cohort_id != call.cohort_id:
