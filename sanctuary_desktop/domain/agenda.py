@@ -14,6 +14,8 @@ from itertools import groupby
 
 from sanctuary_desktop.domain.errors import Collector, ValidationError
 from sanctuary_desktop.domain.protocols import (
+    DEFAULT_URGENT_PERCENT,
+    DEFAULT_WARN_PERCENT,
     MAX_TOTAL_MINUTES,
     NO_BELLS,
     NO_CUES,
@@ -46,6 +48,8 @@ class AgendaItem:
     bell_interval_minutes: int | None = None
     round: int | None = None  # 1, 2, ... for per-presenter stages
     presenter: int | None = None  # participant key of the round's presenter, None if not chosen
+    warn_percent: int = DEFAULT_WARN_PERCENT
+    urgent_percent: int = DEFAULT_URGENT_PERCENT
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cues", freeze_cues(self.cues))
@@ -68,6 +72,8 @@ class AgendaItem:
             bell_interval_minutes=stage.bell_interval_minutes,
             round=round,
             presenter=presenter,
+            warn_percent=stage.warn_percent,
+            urgent_percent=stage.urgent_percent,
         )
 
     @property
@@ -137,6 +143,8 @@ def validate_agenda(items: Iterable[AgendaItem]) -> tuple[AgendaItem, ...]:
             bells=item.bells,
             bell_interval_minutes=item.bell_interval_minutes,
             interval_within_stage=False,
+            warn_percent=item.warn_percent,
+            urgent_percent=item.urgent_percent,
         )
         if item.round is not None and item.round < 1:
             errors.add(f"Stage {number}: Round", "must be 1 or more")
@@ -338,6 +346,8 @@ def agenda_to_json(items: Sequence[AgendaItem]) -> str:
                 turns=item.turns,
                 bells=item.bells,
                 bell_interval_minutes=item.bell_interval_minutes,
+                warn_percent=item.warn_percent,
+                urgent_percent=item.urgent_percent,
             )
         )
         del row["per_presenter"]

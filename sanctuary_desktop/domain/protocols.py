@@ -34,6 +34,10 @@ MAX_NAME = 200
 MAX_CUE = 2_000
 MAX_TEXT = 20_000
 MAX_FILE_BYTES = 1_000_000
+# The timer changes colour when this share of a stage (or turn) is left.
+DEFAULT_WARN_PERCENT = 20
+DEFAULT_URGENT_PERCENT = 5
+MAX_WARN_PERCENT = 90
 _KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _REQUIRED = object()  # marks a field a file must have
 _E = TypeVar("_E", bound=StrEnum)
@@ -156,6 +160,8 @@ def check_stage(
     bells: frozenset[Bell],
     bell_interval_minutes: int | None,
     interval_within_stage: bool = True,
+    warn_percent: int = DEFAULT_WARN_PERCENT,
+    urgent_percent: int = DEFAULT_URGENT_PERCENT,
 ) -> tuple[str, Cues, str, int | None]:
     """Check one stage's fields (shared by protocols and agendas); return the cleaned text.
 
@@ -190,7 +196,17 @@ def check_stage(
             )
         elif interval_within_stage and minutes_ok and interval >= minutes:
             errors.add(f"{prefix}: Bell interval", "must be shorter than the stage")
+    _check_warnings(errors, prefix, warn_percent, urgent_percent)
     return name, Cues(kept), prompt, interval
+
+
+def _check_warnings(errors: Collector, prefix: str, warn: int, urgent: int) -> None:
+    for label, value in (("First warning", warn), ("Last warning", urgent)):
+        if not (isinstance(value, int) and 0 <= value <= MAX_WARN_PERCENT):
+            errors.add(f"{prefix}: {label}", f"must be between 0 and {MAX_WARN_PERCENT}% left")
+            return
+    if urgent > warn:
+        errors.add(f"{prefix}: Last warning", "must come after the first warning")
 
 
 @dataclass(frozen=True)
@@ -205,6 +221,8 @@ class StageTemplate:
     bells: frozenset[Bell] = NO_BELLS
     bell_interval_minutes: int | None = None  # with Bell.INTERVAL
     per_presenter: bool = False  # part of the presenter round: repeated once per presenter
+    warn_percent: int = DEFAULT_WARN_PERCENT  # first colour change, at this much time left
+    urgent_percent: int = DEFAULT_URGENT_PERCENT  # second colour change
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cues", freeze_cues(self.cues))
@@ -227,6 +245,8 @@ class StageTemplate:
             prompt=self.prompt,
             bells=self.bells,
             bell_interval_minutes=self.bell_interval_minutes,
+            warn_percent=self.warn_percent,
+            urgent_percent=self.urgent_percent,
         )
         return replace(self, name=name, cues=cues, prompt=prompt, bell_interval_minutes=interval)
 
@@ -416,6 +436,8 @@ def stage_to_dict(stage: StageTemplate) -> dict[str, object]:
         "bell_interval_minutes": stage.bell_interval_minutes,
         "prompt": stage.prompt,
         "cues": {role.value: text for role, text in freeze_cues(stage.cues).pairs},
+        "warn_percent": stage.warn_percent,
+        "urgent_percent": stage.urgent_percent,
     }
 
 
@@ -517,4 +539,6 @@ def stage_from_dict(value: object, number: int) -> StageTemplate:
         bells=frozenset(bells),
         bell_interval_minutes=reader.optional_whole("bell_interval_minutes"),
         per_presenter=reader.flag("per_presenter"),
+        warn_percent=reader.whole("warn_percent", DEFAULT_WARN_PERCENT),
+        urgent_percent=reader.whole("urgent_percent", DEFAULT_URGENT_PERCENT),
     )

@@ -27,6 +27,8 @@ from sanctuary_desktop.domain.protocols import (
     builtin_protocols,
     protocol_from_json,
     protocol_to_json,
+    stage_from_dict,
+    stage_to_dict,
 )
 
 BUILTIN_KEYS = {
@@ -424,3 +426,18 @@ def test_any_file_gives_a_protocol_or_a_plain_error(text: str | bytes) -> None:
     else:
         assert p == p.validated()
         assert not p.built_in
+
+
+def test_warning_thresholds_are_checked_and_kept_in_files() -> None:
+    stage = StageTemplate(name="Talk", minutes=10, warn_percent=30, urgent_percent=10)
+    back = stage_from_dict(json.loads(json.dumps(stage_to_dict(stage))), 1)
+    assert (back.warn_percent, back.urgent_percent) == (30, 10)
+    older = stage_to_dict(StageTemplate(name="Talk", minutes=10))
+    del older["warn_percent"], older["urgent_percent"]
+    assert stage_from_dict(older, 1).warn_percent == 20  # files from before the thresholds
+    with pytest.raises(ValidationError) as caught:
+        StageTemplate(name="Talk", minutes=10, warn_percent=10, urgent_percent=30).validated(2)
+    assert caught.value.for_field("Stage 2: Last warning")
+    with pytest.raises(ValidationError) as caught:
+        StageTemplate(name="Talk", minutes=10, warn_percent=95).validated(1)
+    assert caught.value.for_field("Stage 1: First warning")
