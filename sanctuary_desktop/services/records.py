@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from sanctuary_desktop.domain.errors import Collector, ValidationError
 from sanctuary_desktop.services.cohorts import load_call
@@ -74,20 +75,10 @@ def add_note(
     tags: Collection[str] = (),
     created_at: datetime | None = None,
 ) -> Outcome[NoteView]:
-    errors = Collector()
-    text = text.strip()
-    if not text:
-        errors.add("Note", "must not be empty")
-    if kind is NoteKind.ACTION and owner_id is None:
-        errors.add("Owner", "an action needs someone who owns it")
-    errors.raise_if_any()
-    clean_tags = tuple(sorted({t.strip().lower() for t in tags if t.strip()}))
+    text, clean_tags = _checked(text, kind, owner_id, tags)
     with db.unit_of_work() as session:
-        call = load_call(session, call_id)
-        if owner_id is not None:
-            owner = session.get(Participant, owner_id)
-            if owner is None or owner.cohort_id != call.cohort_id:
-                raise ValidationError.single("Owner", "is not in this cohort")
+        load_call(session, call_id)
+        _check_owner(session, call_id, owner_id)
         note = Note(
             call_id=call_id,
             kind=kind.value,
@@ -99,7 +90,38 @@ def add_note(
         )
         session.add(note)
         session.flush()
-        return Outcome.of(_note_view(note), Topic.CALLS)
+        return Outcome.of(_note_view(note), Topic.NOTES)
+
+
+def update_note(
+    db: Database,
+    note_id: int,
+    text: str,
+    *,
+    kind: NoteKind,
+    owner_id: int | None = None,
+    tags: Collection[str] = (),
+) -> Outcome[NoteView]:
+    """Change a note's words, kind, owner or tags; its stage and time stay as taken."""
+    text, clean_tags = _checked(text, kind, owner_id, tags)
+    with db.unit_of_work() as session:
+        note = session.get(Note, note_id)
+        if note is None:
+            raise ValidationError.single("Note", "was deleted meanwhile")
+        _check_owner(session, note.call_id, owner_id)
+        note.text, note.kind, note.owner_id = text, kind.value, owner_id
+        note.tags = ",".join(clean_tags)
+        session.flush()
+        return Outcome.of(_note_view(note), Topic.NOTES)
+
+
+def delete_note(db: Database, note_id: int) -> Outcome[int]:
+    with db.unit_of_work() as session:
+        note = session.get(Note, note_id)
+        if note is None:
+            return Outcome(note_id, frozenset())
+        session.delete(note)
+        return Outcome.of(note_id, Topic.NOTES)
 
 
 def list_notes(db: Database, call_id: int) -> list[NoteView]:
@@ -108,6 +130,28 @@ def list_notes(db: Database, call_id: int) -> list[NoteView]:
             select(Note).where(Note.call_id == call_id).order_by(Note.created_at, Note.id)
         )
         return [_note_view(n) for n in rows]
+
+
+def _checked(
+    text: str, kind: NoteKind, owner_id: int | None, tags: Collection[str]
+) -> tuple[str, tuple[str, ...]]:
+    errors = Collector()
+    text = text.strip()
+    if not text:
+        errors.add("Note", "must not be empty")
+    if kind is NoteKind.ACTION and owner_id is None:
+        errors.add("Owner", "an action needs someone who owns it")
+    errors.raise_if_any()
+    return text, tuple(sorted({t.strip().lower() for t in tags if t.strip()}))
+
+
+def _check_owner(session: Session, call_id: int, owner_id: int | None) -> None:
+    if owner_id is None:
+        return
+    call = load_call(session, call_id)
+    owner = session.get(Participant, owner_id)
+    if owner is None or owner.cohort_id != call.cohort_id:
+        raise ValidationError.single("Owner", "is not in this cohort")
 
 
 def _note_view(note: Note) -> NoteView:

@@ -24,6 +24,8 @@ class Topic(StrEnum):
     PROTOCOLS = "protocols"
     AGENDAS = "agendas"
     BUDDIES = "buddies"
+    NOTES = "notes"
+    LIVE = "live"
 
 
 @dataclass(frozen=True)

@@ -228,3 +228,38 @@ class BuddyMember(Base):
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class LiveRun(Base):
+    """One live run of a call: the agenda as it began, and the timer's event log."""
+
+    __tablename__ = "live_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), unique=True
+    )
+    items: Mapped[str] = mapped_column(Text)  # JSON agenda, as the run started
+    scheduled_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    call_minutes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    events: Mapped[list[RunEvent]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="RunEvent.seq"
+    )
+
+
+class RunEvent(Base):
+    """One transition of the live timer, written the moment it happens."""
+
+    __tablename__ = "live_events"
+    __table_args__ = (UniqueConstraint("run_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("live_runs.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(Integer, default=0)
+    numbers: Mapped[str] = mapped_column(String(4000), default="")  # comma-separated

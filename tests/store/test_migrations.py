@@ -87,3 +87,17 @@ def test_a_database_holding_data_at_0001_upgrades_with_a_backup(folder: DataFold
     assert copy.schema_version() == "0001"
     copy.dispose()
     db.dispose()
+
+
+def test_the_migrated_schema_matches_the_models(folder: DataFolder) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from sanctuary_desktop.store.models import Base
+
+    db = Database(folder.sqlite_url, backups_dir=folder.backups)
+    db.migrate()
+    with db.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    db.dispose()
+    assert differences == []
