@@ -615,3 +615,24 @@ def _signals_between(before: Snapshot, after: Snapshot) -> list[Signal]:
         if int(after.stage_elapsed // step) > int(max(before.stage_elapsed, 0.0) // step):
             signals.append(Signal.BELL)
     return signals
+
+
+def countdown_text(remaining: float) -> str:
+    """'12:05' counting down, '+0:45' in overtime, hours when needed ('1:02:03').
+
+    Whole seconds round up while counting down, so the display reads 0:01 until the
+    very end and 0:00 only at zero; overtime counts whole seconds past zero.
+    """
+    over = remaining < 0
+    seconds = int(-remaining) if over else int(-(-remaining // 1))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return f"+{text}" if over else text
+
+
+def clock_text(seconds: float) -> str:
+    """Elapsed time, '0:23:10' style, whole seconds."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"

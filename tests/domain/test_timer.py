@@ -19,6 +19,8 @@ from sanctuary_desktop.domain.timer import (
     Phase,
     Signal,
     TimerError,
+    clock_text,
+    countdown_text,
 )
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
@@ -352,11 +354,9 @@ def test_any_sequence_of_commands_replays_to_the_same_state(
     )
     timer, clock = started(items, tuple(people))
     for action, seconds, amount in steps:
-        clock.advance(seconds)
+        timer.tick(clock.advance(seconds))  # as the display does before any key is pressed
         if timer.can(action):
             timer.command(action, clock(), amount=amount)
-        else:
-            timer.tick(clock())
     times = [event.at for event in timer.events]
     assert times == sorted(times)
     replayed = LiveTimer(items, START, 23, timer.events)
@@ -367,3 +367,25 @@ def test_any_sequence_of_commands_replays_to_the_same_state(
         assert snap.stage_remaining == pytest.approx(snap.stage_length - snap.stage_elapsed)
     run_time = sum(r.actual_seconds for r in timer.record(now))
     assert run_time <= snap.call_elapsed + 1e-6
+
+
+@pytest.mark.parametrize(
+    ("remaining", "text"),
+    [
+        (600, "10:00"),
+        (599.2, "10:00"),
+        (0.4, "0:01"),
+        (0, "0:00"),
+        (-0.5, "+0:00"),
+        (-45.9, "+0:45"),
+        (3723, "1:02:03"),
+        (-3600, "+1:00:00"),
+    ],
+)
+def test_countdown_text(remaining: float, text: str) -> None:
+    assert countdown_text(remaining) == text
+
+
+def test_clock_text() -> None:
+    assert clock_text(1390.7) == "0:23:10"
+    assert clock_text(-5) == "0:00:00"
