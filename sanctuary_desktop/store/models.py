@@ -236,9 +236,7 @@ class LiveRun(Base):
     __tablename__ = "live_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(
-        ForeignKey("calls.id", ondelete="CASCADE"), unique=True
-    )
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), unique=True)
     items: Mapped[str] = mapped_column(Text)  # JSON agenda, as the run started
     scheduled_start: Mapped[datetime] = mapped_column(UTCDateTime)
     call_minutes: Mapped[int] = mapped_column(Integer)

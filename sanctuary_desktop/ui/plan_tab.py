@@ -10,12 +10,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -46,6 +56,7 @@ from sanctuary_desktop.services.agendas import AgendaView
 from sanctuary_desktop.services.buddies import BuddyCycleView
 from sanctuary_desktop.services.presenters import CallPresenters, PresenterPlan
 from sanctuary_desktop.services.views import CohortPlan, Topic
+from sanctuary_desktop.ui.buddy_dialog import BuddyDialog
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Column, RowsModel
 from sanctuary_desktop.ui.theme import TEXT_MUTED
@@ -53,6 +64,7 @@ from sanctuary_desktop.ui.widgets import ERROR_COLOR, ask_to_confirm, local_labe
 
 WATCHED = frozenset({Topic.AGENDAS, Topic.BUDDIES, Topic.PROTOCOLS})
 NOBODY = "— let the planner choose —"
+STAGE_MIME = "application/x-sanctuary-agenda-stage"
 
 
 def _label(text: str, role: str = "") -> QLabel:
@@ -87,6 +99,74 @@ def group_names(members: Sequence[int], names: dict[int, str]) -> str:
     return people[0] if len(people) == 1 else f"{', '.join(people[:-1])} & {people[-1]}"
 
 
+class AgendaModel(RowsModel[TimedItem]):
+    """The agenda's rows, which can be dragged to a new place among themselves.
+
+    A drop changes nothing here: it asks for the move (from row, to row), which goes
+    through domain move_item and is saved like the Move buttons' moves."""
+
+    move_requested = Signal(int, int)
+
+    def __init__(self, columns: Sequence[Column[TimedItem]], parent: QObject | None = None) -> None:
+        super().__init__(columns, parent)
+        self.call_id: int | None = None  # drags only land in the agenda they came from
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled  # between rows, never onto one
+        return super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [STAGE_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        data = QMimeData()
+        if rows:
+            data.setData(STAGE_MIME, QByteArray(f"{self.call_id}:{rows[0]}".encode("ascii")))
+        return data
+
+    def dragged_row(self, data: QMimeData | None) -> int | None:
+        if data is None or not data.hasFormat(STAGE_MIME):
+            return None
+        call, _, row = bytes(data.data(STAGE_MIME).data()).decode("ascii").partition(":")
+        if call != str(self.call_id) or not row.isdigit() or int(row) >= len(self.rows):
+            return None
+        return int(row)
+
+    def canDropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        return action == Qt.DropAction.MoveAction and self.dragged_row(data) is not None
+
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        source = self.dragged_row(data)
+        if action != Qt.DropAction.MoveAction or source is None:
+            return False
+        # Qt gives the row to insert before; -1 means onto a row (before it) or past the end.
+        before = row if row >= 0 else parent.row() if parent.isValid() else len(self.rows)
+        target = before - 1 if before > source else before
+        target = min(max(target, 0), len(self.rows) - 1)
+        if target != source:
+            self.move_requested.emit(source, target)
+        return True
+
+
 class AgendaSection(QWidget):
     """One call's agenda: protocol, timed stages, and this call's own edits."""
 
@@ -114,7 +194,7 @@ class AgendaSection(QWidget):
         top.addWidget(protocol_label)
         top.addWidget(self.protocol, 1)
 
-        self.model: RowsModel[TimedItem] = RowsModel(
+        self.model = AgendaModel(
             [
                 Column("Starts", self._start, align_right=True),
                 Column("Minutes", lambda t: str(t.item.minutes), align_right=True),
@@ -126,6 +206,13 @@ class AgendaSection(QWidget):
         self.table = _table()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Agenda stages")
+        self.table.setToolTip("Drag a stage, or press Alt+Up and Alt+Down, to move it")
+        self.table.setDragEnabled(True)
+        self.table.setAcceptDrops(True)
+        self.table.setDropIndicatorShown(True)
+        self.table.setDragDropOverwriteMode(False)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -188,6 +275,7 @@ class AgendaSection(QWidget):
         self.call.currentIndexChanged.connect(lambda _i: self.load())
         self.protocol.activated.connect(lambda _i: self.choose_protocol())
         self.minutes.editingFinished.connect(lambda: self.retime_selected(self.minutes.value()))
+        self.model.move_requested.connect(self.move_row)
         self.up.clicked.connect(lambda: self.move_selected(-1))
         self.down.clicked.connect(lambda: self.move_selected(1))
         self.remove.clicked.connect(self.remove_selected)
@@ -244,6 +332,7 @@ class AgendaSection(QWidget):
         self.call.blockSignals(False)
         if self.call.count() == 0:
             self.view = None
+            self.model.call_id = None
             self.model.set_rows([])
             self.totals.setText("No calls planned yet: add them on the Calls tab.")
             self.rounds.clear()
@@ -281,6 +370,7 @@ class AgendaSection(QWidget):
         if view.call_id != self.call_id():
             return  # an answer for a call no longer chosen
         self.view = view
+        self.model.call_id = view.call_id
         current = self.table.currentIndex().row()
         self.model.set_rows(view.timing.items)
         row = self._select_after if self._select_after is not None else current
@@ -360,10 +450,18 @@ class AgendaSection(QWidget):
 
     def move_selected(self, step: int) -> None:
         row = self.selected()
-        if row is None or self.view is None or not 0 <= row + step < len(self.view.items):
+        if row is not None:
+            self.move_row(row, row + step)
+
+    def move_row(self, row: int, to: int) -> None:
+        """Move a stage so that it ends up at row `to` (buttons, keys and drops alike)."""
+        if self.view is None or row == to:
+            return
+        count = len(self.view.items)
+        if not (0 <= row < count and 0 <= to < count):
             return
         items = self.view.items
-        self._edit(lambda: move_item(items, row, row + step), row + step)
+        self._edit(lambda: move_item(items, row, to), to)
 
     def remove_selected(self) -> None:
         row = self.selected()
@@ -607,6 +705,9 @@ class BuddiesSection(QWidget):
         self.ctx = owner.ctx
         self.cycles: list[BuddyCycleView] = []
         self.checks: dict[int, QCheckBox] = {}
+        self.edit_buttons: dict[int, QPushButton] = {}  # by cycle id
+        self.dialog: BuddyDialog | None = None
+        self._refocus_cycle: int | None = None
         self.generate = _button("Plan p&airs", "primary", "Plan pairs")
         self.generate.setToolTip("New pairs after every call that has none yet.")
         top = QHBoxLayout()
@@ -653,8 +754,12 @@ class BuddiesSection(QWidget):
         if cohort_id is not None and cohort_id != self.owner.cohort_id:
             return
         focused = next((gid for gid, box in self.checks.items() if box.hasFocus()), None)
+        edit_focused = next((c for c, b in self.edit_buttons.items() if b.hasFocus()), None)
+        edit_focused = self._refocus_cycle or edit_focused
+        self._refocus_cycle = None
         self.cycles = cycles
         self.checks = {}
+        self.edit_buttons = {}
         while self.blocks.count():
             item = self.blocks.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -669,7 +774,14 @@ class BuddiesSection(QWidget):
             card = QFrame()
             card.setProperty("role", "card")
             rows = QVBoxLayout(card)
-            rows.addWidget(_label(f"After {cycle.after_call_label}", "section"))
+            heading = QHBoxLayout()
+            heading.addWidget(_label(f"After {cycle.after_call_label}", "section"), 1)
+            edit = _button("Edit pairs…", name=f"Edit pairs after {cycle.after_call_label}")
+            edit.setToolTip("Move people between groups by hand")
+            edit.clicked.connect(lambda _=False, c=cycle.id: self.edit_cycle(c))
+            heading.addWidget(edit, 0, Qt.AlignmentFlag.AlignBottom)
+            self.edit_buttons[cycle.id] = edit
+            rows.addLayout(heading)
             for group in cycle.groups:
                 names = group_names(group.members, self.owner.names)
                 line = QHBoxLayout()
@@ -692,6 +804,31 @@ class BuddiesSection(QWidget):
             self.blocks.addWidget(card)
         if focused in self.checks:
             self.checks[focused].setFocus()
+        elif edit_focused in self.edit_buttons:
+            self.edit_buttons[edit_focused].setFocus()
+
+    def edit_cycle(self, cycle_id: int) -> BuddyDialog | None:
+        """Open the hand editor for one cycle's groups (window-modal, never exec())."""
+        cycle = next((c for c in self.cycles if c.id == cycle_id), None)
+        plan = self.owner.plan
+        if cycle is None or plan is None:
+            return None
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        dialog = BuddyDialog(self.ctx, cycle, plan.participants, self)
+        dialog.finished.connect(lambda result, c=cycle_id: self._edited(c, result))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _edited(self, cycle_id: int, result: int) -> None:
+        """Back to the cycle's button once the editor closes, and again once its card is
+        rebuilt after a save."""
+        if result == QDialog.DialogCode.Accepted:
+            self._refocus_cycle = cycle_id
+        button = self.edit_buttons.get(cycle_id)
+        if button is not None:
+            button.setFocus()
 
 
 class PlanTab(QWidget):

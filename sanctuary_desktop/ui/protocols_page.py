@@ -6,6 +6,7 @@ in place. Nothing is written until the whole protocol is valid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,14 +17,17 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -158,6 +162,7 @@ class ProtocolsPage(QWidget):
         self.dirty = False
         self._loading = False
         self._pending_key: str | None = None
+        self.unsaved_box: QMessageBox | None = None  # "Save changes to …?" while it is open
 
         # -- the library ----------------------------------------------------------------
         self.list = QListWidget()
@@ -384,10 +389,16 @@ class ProtocolsPage(QWidget):
         stage_layout.addWidget(self.stage_form)
         stage_layout.addStretch(1)
         self.stage_panel = stage_panel
+        # The stage's fields are taller than a 1280x800 window leaves them: they scroll.
+        self.stage_scroll = QScrollArea()
+        self.stage_scroll.setWidgetResizable(True)
+        self.stage_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.stage_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stage_scroll.setWidget(stage_panel)
 
         self.save_button = QPushButton("Save")
         self.save_button.setProperty("role", "primary")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         self.revert_button = QPushButton("Discard changes")
         self.revert_button.clicked.connect(self.revert)
         self.dirty_label = styled(QLabel(), "muted")
@@ -398,7 +409,7 @@ class ProtocolsPage(QWidget):
 
         columns = QSplitter()
         columns.addWidget(left)
-        columns.addWidget(stage_panel)
+        columns.addWidget(self.stage_scroll)
         columns.setSizes([380, 600])
         columns.setChildrenCollapsible(False)
         editor = QWidget()
@@ -475,15 +486,87 @@ class ProtocolsPage(QWidget):
 
     def select_protocol(self, key: str) -> None:
         """Show a protocol by key (once the library has loaded, if it has not yet)."""
-        if key in self.protocols:
-            self._select_item(key)
-        else:
+        if key not in self.protocols:
             self._pending_key = key
+        elif self.current is not None and key == self.current.key:
+            self._select_item(key, reload=False)  # already shown, edits and all
+        else:
+            self.before_leaving(lambda: self._select_item(key))
 
     def _on_current_changed(self, item: QListWidgetItem | None) -> None:
         key = item.data(KEY_ROLE) if item is not None else None
-        self.show_message("")
-        self._show(self.protocols.get(key) if key else None)
+        if self.current is not None and key == self.current.key:
+            return  # back on the protocol being edited
+        edited = self.current.key if self.current is not None and self.has_unsaved() else None
+
+        def go() -> None:
+            self.show_message("")
+            if key and key in self.protocols:
+                self._select_item(key)
+            else:
+                self._show(None)
+
+        self.before_leaving(go, lambda: self._select_item(edited, reload=False) if edited else None)
+
+    # -- unsaved edits ---------------------------------------------------------------------
+
+    def has_unsaved(self) -> bool:
+        return self.dirty and self.current is not None and not self.current.built_in
+
+    def before_leaving(
+        self, proceed: Callable[[], object], stay: Callable[[], object] | None = None
+    ) -> None:
+        """Run `proceed` now, or, with unsaved edits, once the facilitator has chosen to save
+        or discard them. Cancel (or a save that fails) runs `stay` and keeps the edits."""
+        if not self.has_unsaved() or self.current is None:
+            proceed()
+            return
+        if self.unsaved_box is not None:  # already asking: the first question stands
+            if stay is not None:
+                stay()
+            return
+        name = self.name_edit.text().strip() or self.current.name
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unsaved changes",
+            f"Save changes to “{name}”?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("Your edits to this protocol are not saved yet.")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.unsaved_box = box
+
+        def answered() -> None:
+            self.unsaved_box = None
+            choice = box.standardButton(box.clickedButton())
+            if choice == QMessageBox.StandardButton.Save:
+                self._save_then(proceed, stay)
+            elif choice == QMessageBox.StandardButton.Discard:
+                self.revert()
+                proceed()
+            elif stay is not None:
+                stay()
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _save_then(self, proceed: Callable[[], object], stay: Callable[[], object] | None) -> None:
+        def saved(protocol: Protocol) -> None:
+            self._saved(protocol)
+            proceed()
+            self.show_message(f"Saved “{protocol.name}”.")
+
+        def refused(error: ValidationError) -> None:
+            self.show_errors(error)
+            if stay is not None:
+                stay()
+
+        self.save(then=saved, failed=refused)
 
     def _show(self, protocol: Protocol | None) -> None:
         self.current = protocol
@@ -675,20 +758,24 @@ class ProtocolsPage(QWidget):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def save(self) -> None:
+    def save(
+        self,
+        then: Callable[[Protocol], None] | None = None,
+        failed: Callable[[ValidationError], None] | None = None,
+    ) -> None:
         if self.current is None or self.current.built_in:
             return
         draft = self.draft()
         try:
             draft.validated()
         except ValidationError as error:
-            self.show_errors(error)
+            (failed or self.show_errors)(error)
             return
         self.ctx.services.call(
             protocol_library.save_protocol,
             draft,
-            then=self._saved,
-            failed=self.show_errors,
+            then=then or self._saved,
+            failed=failed or self.show_errors,
         )
 
     def _saved(self, protocol: Protocol) -> None:
@@ -728,6 +815,9 @@ class ProtocolsPage(QWidget):
         self.message.setVisible(bool(text))
 
     def duplicate_current(self) -> None:
+        self.before_leaving(self._duplicate)
+
+    def _duplicate(self) -> None:
         if self.current is None:
             return
         name = f"{self.current.name} (my copy)"
@@ -769,6 +859,9 @@ class ProtocolsPage(QWidget):
         )
 
     def choose_import_file(self) -> None:
+        self.before_leaving(self._choose_import_file)
+
+    def _choose_import_file(self) -> None:
         dialog = QFileDialog(self, "Import a protocol file", str(Path.home()))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilter("Protocol files (*.json);;All files (*)")
@@ -777,19 +870,23 @@ class ProtocolsPage(QWidget):
         dialog.open()
 
     def import_file(self, path: Path) -> None:
-        self.ctx.services.call(
-            read_and_import,
-            path,
-            then=self._added("Imported"),
-            failed=self._import_failed,
+        self.before_leaving(
+            lambda: self.ctx.services.call(
+                read_and_import,
+                path,
+                then=self._added("Imported"),
+                failed=self._import_failed,
+            )
         )
 
     def import_bytes(self, data: bytes) -> None:
-        self.ctx.services.call(
-            protocol_library.import_protocol,
-            data,
-            then=self._added("Imported"),
-            failed=self._import_failed,
+        self.before_leaving(
+            lambda: self.ctx.services.call(
+                protocol_library.import_protocol,
+                data,
+                then=self._added("Imported"),
+                failed=self._import_failed,
+            )
         )
 
     def _import_failed(self, error: ValidationError) -> None:

@@ -6,14 +6,14 @@ import os
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from sanctuary_desktop.services import agendas, buddies, cohorts, demo, presenters
 from sanctuary_desktop.services.views import CohortPlan
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.plan_tab import PlanTab
+from sanctuary_desktop.ui.plan_tab import STAGE_MIME, PlanTab
 from sanctuary_desktop.ui.theme import apply_theme
 from tests.ui.conftest import NOW, settle
 
@@ -118,6 +118,50 @@ def test_move_with_keyboard_insert_and_remove(qtbot: QtBot, ctx: AppContext) -> 
     settle(qtbot, ctx)
     assert len(stored(ctx, call_id).items) == count
     assert "90 of 90 minutes" in section.totals.text()
+
+
+def test_dragging_a_stage_moves_it_and_saves(qtbot: QtBot, ctx: AppContext) -> None:
+    tab, _ = plan_tab(qtbot, ctx)
+    section = tab.agenda
+    model = section.model
+    call_id = section.call_id()
+    assert call_id is not None and section.view is not None
+    labels = [i.label for i in section.view.items]
+    # The table lets rows be dragged among themselves, and only between rows.
+    assert section.table.dragDropMode() == QAbstractItemView.DragDropMode.InternalMove
+    assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsDragEnabled
+    assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsDropEnabled
+    assert model.flags(QModelIndex()) & Qt.ItemFlag.ItemIsDropEnabled
+
+    # Drag the first stage and drop it before the fourth row: it becomes the third.
+    data = model.mimeData([model.index(0, c) for c in range(model.columnCount())])
+    assert model.canDropMimeData(data, Qt.DropAction.MoveAction, 3, 0, QModelIndex())
+    assert model.dropMimeData(data, Qt.DropAction.MoveAction, 3, 0, QModelIndex())
+    settle(qtbot, ctx)
+    expected = [labels[1], labels[2], labels[0], *labels[3:]]
+    assert [i.label for i in stored(ctx, call_id).items] == expected
+    assert section.selected() == 2  # the dragged stage stays chosen
+
+    # Dropped past the last row (on the empty space below): it goes last.
+    data = model.mimeData([model.index(2, 0)])
+    assert model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
+    settle(qtbot, ctx)
+    expected = [labels[1], labels[2], *labels[3:], labels[0]]
+    assert [i.label for i in stored(ctx, call_id).items] == expected
+
+    # Dropped onto a row: it takes that row's place, earlier stages move down.
+    last = len(labels) - 1
+    data = model.mimeData([model.index(last, 0)])
+    assert model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, model.index(0, 1))
+    settle(qtbot, ctx)
+    assert [i.label for i in stored(ctx, call_id).items] == labels
+    assert section.selected() == 0
+
+    # A stage dragged from another call's agenda does not land here.
+    stray = QMimeData()
+    stray.setData(STAGE_MIME, QByteArray(f"{call_id + 1}:0".encode()))
+    assert not model.canDropMimeData(stray, Qt.DropAction.MoveAction, 2, 0, QModelIndex())
+    assert not model.dropMimeData(stray, Qt.DropAction.MoveAction, 2, 0, QModelIndex())
 
 
 def test_applying_another_protocol_changes_rounds(qtbot: QtBot, ctx: AppContext) -> None:

@@ -5,14 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY, Protocol, builtin
+from sanctuary_desktop.domain.protocols import (
+    DEFAULT_PROTOCOL_KEY,
+    Protocol,
+    builtin,
+    protocol_to_json,
+)
 from sanctuary_desktop.services import protocol_library
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.protocols_page import ProtocolsPage
+from sanctuary_desktop.ui.protocols_page import KEY_ROLE, ProtocolsPage
 from tests.ui.conftest import settle
 
 
@@ -218,6 +223,113 @@ def test_inputs_have_accessible_names(qtbot: QtBot, ctx: AppContext) -> None:
             assert name, widget
 
 
+# -- unsaved edits ----------------------------------------------------------------------
+
+
+def edited_then_pick(qtbot: QtBot, ctx: AppContext, key: str) -> tuple[ProtocolsPage, Protocol]:
+    """A duplicated protocol with an unsaved new name; then another protocol is clicked."""
+    page = duplicated(qtbot, ctx)
+    assert page.current is not None
+    mine = page.current
+    page.name_edit.setText("Our own rhythm")
+    page.name_edit.textEdited.emit("Our own rhythm")
+    assert page.dirty
+    item = page._item_for(key)
+    assert item is not None
+    page.list.setCurrentItem(item)  # as a click on it does
+    return page, mine
+
+
+def answer(page: ProtocolsPage, button: QMessageBox.StandardButton) -> None:
+    box = page.unsaved_box
+    assert isinstance(box, QMessageBox)
+    assert box.isVisible() and box.windowModality() == Qt.WindowModality.WindowModal
+    assert box.text() == "Save changes to “Our own rhythm”?"
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Save)
+    box.button(button).click()
+    assert page.unsaved_box is None
+
+
+def test_leaving_unsaved_edits_and_choosing_save(qtbot: QtBot, ctx: AppContext) -> None:
+    page, mine = edited_then_pick(qtbot, ctx, "troika")
+    assert page.current is not None and page.current.key == mine.key  # nothing yet
+    answer(page, QMessageBox.StandardButton.Save)
+    settle(qtbot, ctx)
+    assert stored(ctx, mine.key).name == "Our own rhythm"
+    assert page.current is not None and page.current.key == "troika"
+    assert page.list.currentItem().data(KEY_ROLE) == "troika"
+    assert page.stack.currentWidget() is page.stage_table
+    assert not page.dirty
+    assert "Saved “Our own rhythm”" in page.message.text()
+
+
+def test_leaving_unsaved_edits_and_choosing_discard(qtbot: QtBot, ctx: AppContext) -> None:
+    page, mine = edited_then_pick(qtbot, ctx, "troika")
+    answer(page, QMessageBox.StandardButton.Discard)
+    settle(qtbot, ctx)
+    assert stored(ctx, mine.key) == mine
+    assert page.current is not None and page.current.key == "troika"
+    assert page.title.text() == builtin("troika").name
+    assert not page.dirty
+    page.select_protocol(mine.key)  # back again: the saved version, no question asked
+    assert page.unsaved_box is None
+    assert page.name_edit.text() == mine.name
+
+
+def test_leaving_unsaved_edits_and_choosing_cancel(qtbot: QtBot, ctx: AppContext) -> None:
+    page, mine = edited_then_pick(qtbot, ctx, "troika")
+    answer(page, QMessageBox.StandardButton.Cancel)
+    settle(qtbot, ctx)
+    assert page.current is not None and page.current.key == mine.key
+    assert page.list.currentItem().data(KEY_ROLE) == mine.key  # chosen again in the list
+    assert page.stack.currentWidget() is page.editor
+    assert page.name_edit.text() == "Our own rhythm" and page.dirty
+    assert page.dirty_label.text() == "Unsaved changes"
+    assert stored(ctx, mine.key) == mine
+
+
+def test_duplicate_and_import_ask_first_too(qtbot: QtBot, ctx: AppContext) -> None:
+    page = duplicated(qtbot, ctx)
+    assert page.current is not None
+    mine = page.current
+    page.name_edit.setText("Our own rhythm")
+    page.name_edit.textEdited.emit("Our own rhythm")
+    data = protocol_to_json(builtin("troika")).encode()
+    page.import_bytes(data)
+    answer(page, QMessageBox.StandardButton.Cancel)
+    settle(qtbot, ctx)
+    assert [p.key for p in own_protocols(ctx)] == [mine.key]  # nothing imported
+    assert page.dirty
+
+    page.duplicate_button.click()
+    answer(page, QMessageBox.StandardButton.Save)
+    settle(qtbot, ctx)
+    names = sorted(p.name for p in own_protocols(ctx))
+    assert names == ["Our own rhythm", "Our own rhythm (my copy)"]  # saved, then copied
+    assert page.current is not None and page.current.name == "Our own rhythm (my copy)"
+
+
+def test_stage_editor_scrolls_in_a_small_window(qtbot: QtBot, ctx: AppContext) -> None:
+    page = duplicated(qtbot, ctx)
+    page.resize(1280, 560)  # what is left of 1280x800 with a title bar, menus and a header
+    page.show()
+    qtbot.waitExposed(page)
+    page.stage_list.setCurrentRow(2)
+    QApplication.processEvents()
+    assert page.height() == 560  # the editor does not force the window taller
+    assert page.stage_scroll.widget() is page.stage_panel
+    # Every field keeps its full height, in a panel that scrolls.
+    assert page.stage_panel.height() >= page.stage_panel.minimumSizeHint().height()
+    bar = page.stage_scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    save_bottom = page.save_button.mapTo(page, QPoint(0, page.save_button.height())).y()
+    assert save_bottom <= page.height()
+    last_cue = list(page.cue_edits.values())[-1]
+    page.stage_scroll.ensureWidgetVisible(last_cue)
+    top = last_cue.mapTo(page.stage_scroll.viewport(), QPoint(0, 0)).y()
+    assert top >= 0 and top + last_cue.height() <= page.stage_scroll.viewport().height()
+
+
 # -- how it looks -----------------------------------------------------------------------
 
 
@@ -235,6 +347,16 @@ def test_screenshots(qtbot: QtBot, ctx: AppContext, themed: None, tmp_path: Path
     assert holder.grab().save(str(shots / "protocols_builtin.png"))
     page.duplicate_button.click()
     settle(qtbot, ctx)
+    holder.show()  # a hidden scroll area keeps a stale layout in a grab
+    qtbot.waitExposed(holder)
     page.stage_list.setCurrentRow(2)
     QApplication.processEvents()  # let the scroll area lay out the stage it now shows
     assert holder.grab().save(str(shots / "protocols.png"))
+    page.name_edit.setText("Our own rhythm")
+    page.name_edit.textEdited.emit("Our own rhythm")
+    page.select_protocol("troika")
+    box = page.unsaved_box
+    assert box is not None
+    qtbot.waitExposed(box)
+    assert box.grab().save(str(shots / "protocols_unsaved.png"))
+    box.button(QMessageBox.StandardButton.Cancel).click()
