@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -43,6 +44,7 @@ from sanctuary_desktop.domain.protocols import (
     MAX_FILE_BYTES,
     MAX_MINUTES,
     MAX_PRESENTERS,
+    MAX_WARN_PERCENT,
     Bell,
     Protocol,
     Role,
@@ -85,6 +87,10 @@ def bells_text(stage: StageTemplate) -> str:
     return ", ".join(parts)
 
 
+def warnings_text(stage: StageTemplate) -> str:
+    return f"{stage.warn_percent}% · {stage.urgent_percent}%"
+
+
 def cues_text(stage: StageTemplate) -> str:
     return " · ".join(f"{role.label}: {text}" for role, text in stage.cues.items())
 
@@ -112,6 +118,13 @@ STAGE_COLUMNS: list[Column[StageTemplate]] = [
     Column("Turns", lambda s: yes(s.turns)),
     Column("Per presenter", lambda s: yes(s.per_presenter)),
     Column("Bells", bells_text),
+    Column(
+        "Warnings",
+        warnings_text,
+        tooltip=lambda s: (
+            f"Amber at {s.warn_percent}% of the stage left, red at {s.urgent_percent}% left"
+        ),
+    ),
     Column("Cues", cues_text, tooltip=cues_tooltip),
 ]
 
@@ -356,17 +369,24 @@ class ProtocolsPage(QWidget):
         self.stage_interval.setSpecialValueText("not set")
         self.stage_interval.setToolTip("How often the in-between bell rings")
         bells.setAccessibleName("Bells")
+        self.stage_warn = self._percent_spin("amber")
+        self.stage_urgent = self._percent_spin("red")
         self.stage_prompt = QPlainTextEdit()
         self.stage_prompt.setTabChangesFocus(True)
         self.stage_prompt.setFixedHeight(64)
         self.stage_prompt.setPlaceholderText("The question or invitation read out for this stage")
         self.cue_edits: dict[Role, QLineEdit] = {}
         self.stage_form.add_row("Name", self.stage_name, "Stage name")
-        self.stage_form.add_row("Minutes", self.stage_minutes)
+        self.stage_form.add_row("Minutes", self._full_row(self.stage_minutes, "Minutes"))
         self.stage_form.add_row("Stop", self.stage_stop)
         self.stage_form.add_row("Options", flags)
         self.stage_form.add_row("Bells", bells)
-        self.stage_form.add_row("Bell interval", self.stage_interval)
+        for field, spin in (
+            ("Bell interval", self.stage_interval),
+            ("First warning", self.stage_warn),
+            ("Last warning", self.stage_urgent),
+        ):
+            self.stage_form.add_row(field, self._full_row(spin, field))
         self.stage_form.add_row("Prompt", self.stage_prompt)
         for role in Role:
             edit = QLineEdit()
@@ -380,6 +400,8 @@ class ProtocolsPage(QWidget):
         for box in (self.stage_fixed, self.stage_turns, self.stage_per_presenter):
             box.toggled.connect(self._stage_edited)
         self.stage_interval.valueChanged.connect(self._stage_edited)
+        self.stage_warn.valueChanged.connect(self._stage_edited)
+        self.stage_urgent.valueChanged.connect(self._stage_edited)
         self.stage_prompt.textChanged.connect(self._stage_edited)
         self.stage_heading = styled(QLabel("Selected stage"), "section")
         stage_panel = QWidget()
@@ -418,6 +440,28 @@ class ProtocolsPage(QWidget):
         editor_layout.addWidget(columns, 1)
         editor_layout.addLayout(bottom)
         return editor
+
+    @staticmethod
+    def _full_row(spin: QSpinBox, name: str) -> QWidget:
+        """A spin box at its own width in a row as wide as the form, so that the error
+        line under it has room for the whole message."""
+        spin.setAccessibleName(name)
+        row = QWidget()
+        row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(spin)
+        row_layout.addStretch(1)
+        row.setFocusProxy(spin)  # the caption's buddy, and focused to show an error
+        return row
+
+    @staticmethod
+    def _percent_spin(colour: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(0, MAX_WARN_PERCENT)
+        spin.setSuffix("% left")
+        spin.setToolTip(f"The timer turns {colour} when this share of the stage is left")
+        return spin
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -693,6 +737,8 @@ class ProtocolsPage(QWidget):
             box.setChecked(bell in stage.bells)
         self.stage_interval.setValue(stage.bell_interval_minutes or 0)
         self.stage_interval.setEnabled(Bell.INTERVAL in stage.bells)
+        self.stage_warn.setValue(stage.warn_percent)
+        self.stage_urgent.setValue(stage.urgent_percent)
         self.stage_prompt.setPlainText(stage.prompt)
         for role, edit in self.cue_edits.items():
             edit.setText(stage.cues.get(role, ""))
@@ -720,6 +766,8 @@ class ProtocolsPage(QWidget):
             bells=bells,
             bell_interval_minutes=interval or None,
             per_presenter=self.stage_per_presenter.isChecked(),
+            warn_percent=self.stage_warn.value(),
+            urgent_percent=self.stage_urgent.value(),
         )
         item.setData(STAGE_ROLE, stage)
         self._edited()
@@ -795,18 +843,18 @@ class ProtocolsPage(QWidget):
             head, _, field = item.field.partition(": ")
             if head.startswith("Stage ") and field and head[6:].isdigit():
                 bad.setdefault(int(head[6:]) - 1, []).append(FieldError(field, item.message))
+        if bad:
+            first = min(bad)
+            if self.stage_list.currentRow() != first:
+                self.stage_list.setCurrentRow(first)  # before marking: loading it unmarks all
+            self.stage_form.show_errors(ValidationError(bad[first]))
+        else:
+            self.stage_form.clear_errors()
         for row in bad:
             stage_item = self.stage_list.item(row)
             if stage_item is not None:
                 stage_item.setForeground(QColor(ERROR_COLOR))
                 stage_item.setToolTip("\n".join(f"{e.field} {e.message}" for e in bad[row]))
-        if bad:
-            first = min(bad)
-            if self.stage_list.currentRow() != first:
-                self.stage_list.setCurrentRow(first)
-            self.stage_form.show_errors(ValidationError(bad[first]))
-        else:
-            self.stage_form.clear_errors()
         self.show_message("Not saved yet: please fix what is marked in red.", error=True)
 
     def show_message(self, text: str, *, error: bool = False) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
@@ -11,6 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from sanctuary_desktop.domain.protocols import (
     DEFAULT_PROTOCOL_KEY,
+    DEFAULT_URGENT_PERCENT,
+    DEFAULT_WARN_PERCENT,
+    MAX_WARN_PERCENT,
     Protocol,
     builtin,
     protocol_to_json,
@@ -100,6 +104,65 @@ def test_invalid_protocol_shows_errors_and_writes_nothing(qtbot: QtBot, ctx: App
     assert "between 1 and 240" in page.stage_form.error_text("Minutes")
     assert "fix what is marked" in page.message.text()
     assert stored(ctx, before.key) == before
+
+
+def test_stage_warnings_are_edited_and_saved(qtbot: QtBot, ctx: AppContext) -> None:
+    page = duplicated(qtbot, ctx)
+    assert page.current is not None
+    key = page.current.key
+    first = page.current.stages[1]
+    page.stage_list.setCurrentRow(1)
+    assert page.stage_warn.value() == first.warn_percent
+    assert page.stage_urgent.value() == first.urgent_percent
+    assert page.stage_warn.suffix() == "% left"
+    assert (page.stage_warn.minimum(), page.stage_warn.maximum()) == (0, MAX_WARN_PERCENT)
+    assert "amber" in page.stage_warn.toolTip() and "red" in page.stage_urgent.toolTip()
+    page.stage_warn.setValue(30)
+    page.stage_urgent.setValue(10)
+    assert page.dirty_label.text() == "Unsaved changes"
+    page.stage_list.setCurrentRow(0)  # away and back: the draft keeps them
+    page.stage_list.setCurrentRow(1)
+    assert (page.stage_warn.value(), page.stage_urgent.value()) == (30, 10)
+    page.save_button.click()
+    settle(qtbot, ctx)
+    saved = stored(ctx, key).stages
+    assert (saved[1].warn_percent, saved[1].urgent_percent) == (30, 10)
+    assert saved[1] == replace(first, warn_percent=30, urgent_percent=10)
+    others = [(s.warn_percent, s.urgent_percent) for i, s in enumerate(saved) if i != 1]
+    assert set(others) == {(DEFAULT_WARN_PERCENT, DEFAULT_URGENT_PERCENT)}
+    page.stage_list.setCurrentRow(1)  # the editor reloaded from the saved protocol
+    assert (page.stage_warn.value(), page.stage_urgent.value()) == (30, 10)
+    assert not page.dirty
+
+
+def test_last_warning_above_the_first_is_refused(qtbot: QtBot, ctx: AppContext) -> None:
+    page = duplicated(qtbot, ctx)
+    [before] = own_protocols(ctx)
+    page.stage_list.setCurrentRow(2)
+    page.stage_warn.setValue(10)
+    page.stage_urgent.setValue(15)
+    page.stage_list.setCurrentRow(0)
+    page.save_button.click()
+    settle(qtbot, ctx)
+    assert page.stage_list.currentRow() == 2  # the bad stage is shown
+    error = page.stage_form.error_text("Last warning")
+    assert error == "Last warning must come after the first warning"
+    assert page.stage_form.error_text("First warning") == ""
+    assert page.stage_list.item(2).toolTip() == error  # the stage is marked in the list
+    assert "fix what is marked" in page.message.text()
+    assert stored(ctx, before.key) == before
+
+
+def test_builtin_table_shows_the_warnings(qtbot: QtBot, ctx: AppContext) -> None:
+    page = make_page(qtbot, ctx)
+    page.select_protocol(DEFAULT_PROTOCOL_KEY)
+    stage = builtin(DEFAULT_PROTOCOL_KEY).stages[0]
+    headers = [
+        page.stage_model.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(page.stage_model.columnCount())
+    ]
+    cell = page.stage_model.index(0, headers.index("Warnings")).data()
+    assert cell == f"{stage.warn_percent}% · {stage.urgent_percent}%"
 
 
 def test_reorder_with_the_keyboard_and_save(qtbot: QtBot, ctx: AppContext) -> None:
