@@ -43,6 +43,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from sanctuary_desktop.domain.clock import SteadyClock
     from sanctuary_desktop.services.runner import ServiceRunner
     from sanctuary_desktop.ui.context import AppContext
     from sanctuary_desktop.ui.errors import ErrorReporter
@@ -77,6 +78,7 @@ def run_gui(args: argparse.Namespace) -> int:
         settings=settings,
         data_dir=folder.root,
         log_path=log_path,
+        clock=SteadyClock(),  # the live timer's pace, kept right across sleep
     )
     reporter = ErrorReporter(log_path=log_path)
     reporter.install()

@@ -367,6 +367,10 @@ class CallsTab(QWidget):
         self.generate_button.clicked.connect(self.generate)
         self.add_button = QPushButton("Add call…")
         self.add_button.clicked.connect(self.add)
+        self.live_button = QPushButton("Run live…")
+        self.live_button.setProperty("role", "primary")
+        self.live_button.setToolTip("Open the call's timer, shared display and notes")
+        self.live_button.clicked.connect(self.run_live)
         self.move_button = QPushButton("Move…")
         self.move_button.clicked.connect(self.edit_selected)
         self.cancel_button = QPushButton("Cancel call")
@@ -394,7 +398,7 @@ class CallsTab(QWidget):
         for button in (self.export_button, self.add_button, self.generate_button):
             bar.addWidget(button)
         selection_bar = QHBoxLayout()
-        for button in (self.move_button, self.cancel_button, self.delete_button):
+        for button in (self.live_button, self.move_button, self.cancel_button, self.delete_button):
             selection_bar.addWidget(button)
         selection_bar.addStretch(1)
         calls_side = QWidget()
@@ -505,6 +509,11 @@ class CallsTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return rows[0].data(ROW_ROLE) if rows else None
 
+    def run_live(self) -> None:
+        call = self.selected()
+        if call is not None and not call.cancelled:
+            self.ctx.events.run_live.emit(call.id)
+
     def select_call(self, call_id: int) -> None:
         for row, call in enumerate(self.model.rows):
             if call.id == call_id:
@@ -528,6 +537,7 @@ class CallsTab(QWidget):
         call = self.selected()
         for button in (self.move_button, self.cancel_button, self.delete_button):
             button.setEnabled(call is not None)
+        self.live_button.setEnabled(call is not None and not call.cancelled)
         self.cancel_button.setText("Restore call" if call and call.cancelled else "Cancel call")
         self.export_selected_action.setEnabled(call is not None)
         for button in (self.generate_button, self.add_button):

@@ -11,3 +11,4 @@ class Events(QObject):
     data_changed = Signal(object)  # frozenset[Topic]
     open_cohort = Signal(int)  # cohort id
     open_call = Signal(int, int)  # cohort id, call id
+    run_live = Signal(int)  # call id: open (or bring forward) its live window

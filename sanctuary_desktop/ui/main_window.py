@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -19,12 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from sanctuary_desktop import APP_NAME, __version__
-from sanctuary_desktop.domain.zones import city_of
+from sanctuary_desktop.domain.zones import city_of, zone
+from sanctuary_desktop.services import live
 from sanctuary_desktop.ui.calendar_page import CalendarPage
 from sanctuary_desktop.ui.cohorts_page import CohortsPage
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.protocols_page import ProtocolsPage
 from sanctuary_desktop.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from sanctuary_desktop.ui.live_window import LiveWindow
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +74,51 @@ class MainWindow(QMainWindow):
         self._busy(False)
         ctx.events.open_call.connect(lambda *_ids: self.show_page(0))
         ctx.events.open_cohort.connect(lambda _id: self.show_page(0))
+        ctx.events.run_live.connect(self.open_live)
+        self.live_windows: dict[int, LiveWindow] = {}
         self._build_menus()
         self.restore_state()
+        ctx.services.call(live.unfinished_runs, then=self.offer_to_resume)
+
+    def open_live(self, call_id: int) -> LiveWindow:
+        """The call's live window, made on first use (its module loads only then)."""
+        window = self.live_windows.get(call_id)
+        if window is None:
+            from sanctuary_desktop.ui.live_window import LiveWindow
+
+            window = LiveWindow(self.ctx, call_id)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.closed.connect(self.live_windows.pop)
+            self.live_windows[call_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def offer_to_resume(self, runs: list[live.RunSummary]) -> None:
+        """A call left running (the app was killed, or the laptop died): offer to go back."""
+        if not runs:
+            return
+        run = runs[0]
+        home = zone(self.ctx.facilitator_zone)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Resume the live call",
+            f"{run.cohort_name} · {run.call_label} was still running when the app closed "
+            f"(started {run.started_at.astimezone(home):%a %d %b, %H:%M}).",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setInformativeText("Its timer kept time. Open it again?")
+        resume = box.addButton("Resume the call", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(resume)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(
+            lambda _result: box.clickedButton() is resume and self.open_live(run.call_id)
+        )
+        self.resume_box = box
+        box.open()
 
     def show_page(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
@@ -155,5 +203,7 @@ class MainWindow(QMainWindow):
         self.ctx.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        for window in list(self.live_windows.values()):
+            window.close()
         self.save_state()
         super().closeEvent(event)

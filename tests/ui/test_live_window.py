@@ -1,0 +1,289 @@
+"""The live window: controls and keys, the clock's truth, notes, the shared display."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from sanctuary_desktop.domain.clock import ManualClock
+from sanctuary_desktop.domain.timer import Action, Phase, Signal, countdown_text
+from sanctuary_desktop.services import cohorts, demo, live, records
+from sanctuary_desktop.services.records import NoteKind
+from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.live_window import KEYS, LiveWindow
+from tests.ui.conftest import settle
+
+
+class HeardSounds:
+    def __init__(self) -> None:
+        self.heard: list[Signal] = []
+        self.muted = False
+
+    def play(self, signal: Signal) -> None:
+        if not self.muted:
+            self.heard.append(signal)
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted = muted
+
+
+def next_call(ctx: AppContext) -> tuple[int, datetime]:
+    runner = ctx.services.runner
+    cohort = runner.submit(demo.create_sample, today=date(2026, 11, 23)).result()
+    plan = runner.submit(cohorts.get_plan, cohort.id).result()
+    call = next(c for c in plan.calls if c.starts_at > ctx.clock() and not c.cancelled)
+    return call.id, call.starts_at
+
+
+@pytest.fixture
+def live_window(qtbot: QtBot, ctx: AppContext) -> tuple[LiveWindow, ManualClock, HeardSounds]:
+    call_id, starts = next_call(ctx)
+    clock = ManualClock(starts - timedelta(minutes=1))
+    ctx.clock = clock
+    sounds = HeardSounds()
+    window = LiveWindow(ctx, call_id, sounds=sounds)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, ctx)
+    assert window.timer is not None
+    return window, clock, sounds
+
+
+def press(qtbot: QtBot, window: LiveWindow, key: str) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    combo = QKeySequence(key)[0]
+    QTest.keyClick(window, combo.key(), combo.keyboardModifiers())
+
+
+def stored_events(ctx: AppContext, call_id: int) -> tuple[Action, ...]:
+    run = ctx.services.runner.submit(live.open_live, call_id).result().value
+    return tuple(event.action for event in run.events)
+
+
+def test_keys_drive_the_timer_and_every_transition_is_written(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, clock, _ = live_window
+    assert window.buttons["start"].text() == "Start"
+    first = window.timer.items[0]  # type: ignore[union-attr]
+    assert window.countdown.text() == countdown_text(first.minutes * 60)
+    press(qtbot, window, "Space")
+    clock.advance(90)
+    window.refresh()
+    assert window.countdown.text() == countdown_text(first.minutes * 60 - 90)
+    assert window.buttons["start"].text() == "Pause"
+    press(qtbot, window, "+")
+    assert window.countdown.text() == countdown_text(first.minutes * 60 - 30)
+    press(qtbot, window, "Ctrl++")
+    press(qtbot, window, "-")
+    press(qtbot, window, "Ctrl+-")
+    assert window.countdown.text() == countdown_text(first.minutes * 60 - 90)
+    press(qtbot, window, "Space")
+    clock.advance(600)
+    window.refresh()
+    assert window.countdown.text() == countdown_text(first.minutes * 60 - 90)
+    assert "Paused" in window.state_line.text()
+    press(qtbot, window, "Space")
+    press(qtbot, window, "Right")
+    second = window.timer.items[1]  # type: ignore[union-attr]
+    assert window.stage.text().startswith(second.label)
+    press(qtbot, window, "Left")
+    assert window.stage.text().startswith(first.label)
+    press(qtbot, window, "Shift+Right")
+    press(qtbot, window, "R")
+    settle(qtbot, ctx)
+    assert stored_events(ctx, window.call_id) == (
+        Action.START,
+        Action.ADJUST,
+        Action.ADJUST,
+        Action.ADJUST,
+        Action.ADJUST,
+        Action.PAUSE,
+        Action.RESUME,
+        Action.NEXT,
+        Action.BACK,
+        Action.SKIP,
+        Action.RESTART,
+    )
+
+
+def test_every_button_names_its_key(
+    live_window: tuple[LiveWindow, ManualClock, HeardSounds],
+) -> None:
+    window, _, _ = live_window
+    for _keys, _what, name in KEYS:
+        if name in window.buttons and name != "start":
+            assert "(" in window.buttons[name].toolTip(), name
+    assert "Space" in window.buttons["start"].toolTip()
+
+
+def test_turns_follow_attendance_and_chimes_sound(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, clock, sounds = live_window
+    assert window.call is not None and window.timer is not None
+    turns_at = next(i for i, item in enumerate(window.timer.items) if item.turns)
+    # Two people are away today: they get no turn.
+    for row in (0, 1):
+        window.notes.people.item(row).setCheckState(Qt.CheckState.Unchecked)
+    settle(qtbot, ctx)
+    press(qtbot, window, "Space")
+    for _ in range(turns_at):
+        press(qtbot, window, "Right")
+    present = window.call.turn_order(window.notes.present())
+    assert len(present) == len(window.call.people) - 2
+    first_name = window.call.name_of(present[0])
+    assert window.turn.text().startswith(f"Turn 1 of {len(present)}: {first_name}")
+    item = window.timer.items[turns_at]
+    turn_seconds = item.minutes * 60 / len(present)
+    clock.advance(turn_seconds + 1)
+    window.refresh()
+    assert sounds.heard[-1] is Signal.END  # the turn's time is up
+    assert window.countdown.text() == "+0:01"
+    press(qtbot, window, "Right")
+    assert window.turn.text().startswith("Turn 2")
+    window.mute.click()
+    assert sounds.muted and window.mute.text() == "Chimes off"
+
+
+def test_running_late_offers_to_shorten_and_one_click_applies_it(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, clock, _ = live_window
+    assert window.timer is not None
+    clock.advance(60)  # on the hour
+    press(qtbot, window, "Space")
+    clock.advance(20 * 60)  # the arrival ran far over
+    window.refresh()
+    assert window.late.isVisibleTo(window)
+    assert "behind" in window.late_text.text()
+    window.shorten.click()
+    snap = window.snapshot
+    assert snap is not None
+    assert abs((snap.projected_end - snap.target_end).total_seconds()) < 60
+    assert not window.late.isVisibleTo(window)
+    settle(qtbot, ctx)
+    assert stored_events(ctx, window.call_id)[-1] is Action.RESHAPE
+
+
+def test_reopening_resumes_at_the_right_time_with_hard_stops_caught_up(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, clock, _ = live_window
+    assert window.timer is not None
+    press(qtbot, window, "Space")
+    clock.advance(100)
+    press(qtbot, window, "Right")
+    settle(qtbot, ctx)
+    window.close()
+    clock.advance(45)  # the app was away for 45 seconds
+    again = LiveWindow(ctx, window.call_id, sounds=HeardSounds())
+    qtbot.addWidget(again)
+    settle(qtbot, ctx)
+    second = again.timer.items[1]  # type: ignore[union-attr]
+    assert again.snapshot is not None and again.snapshot.index == 1
+    assert again.snapshot.stage_remaining == pytest.approx(second.minutes * 60 - 45)
+    assert again.countdown.text() == countdown_text(again.snapshot.remaining)
+    assert "Resumed" in again.state_line.text()
+
+
+def test_notes_save_themselves_stamped_with_the_stage(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, _, _ = live_window
+    assert window.timer is not None and window.call is not None
+    press(qtbot, window, "Space")
+    press(qtbot, window, "N")
+    assert window.notes.text.hasFocus() or window.notes.text is window.focusWidget()
+    QTest.keyClicks(window.notes.text, "Systems need")
+    QTest.keyClick(window.notes.text, Qt.Key.Key_Space)  # typed into the note, not a pause
+    QTest.keyClicks(window.notes.text, "patience")
+    assert window.timer.phase is Phase.RUNNING
+    assert window.notes.autosave.isActive()
+    assert window.notes.autosave.interval() <= 2000
+    window.notes.autosave.timeout.emit()  # the pause in typing, without waiting for it
+    settle(qtbot, ctx)
+    saved = ctx.services.runner.submit(records.list_notes, window.call_id).result()
+    assert [(n.text, n.stage) for n in saved] == [
+        ("Systems need patience", window.timer.items[0].label)
+    ]
+    QTest.keyClicks(window.notes.text, ", and rest")
+    window.notes.kind.setCurrentIndex(window.notes.kind.findData(NoteKind.ACTION.value))
+    window.notes.finish_note()  # no owner yet: refused, words kept
+    settle(qtbot, ctx)
+    assert "Owner" in window.notes.status.text()
+    assert window.notes.text.toPlainText().endswith("and rest")
+    window.notes.owner.setCurrentIndex(1)
+    window.notes.finish_note()
+    settle(qtbot, ctx)
+    saved = ctx.services.runner.submit(records.list_notes, window.call_id).result()
+    assert len(saved) == 1
+    assert saved[0].kind is NoteKind.ACTION and saved[0].owner_id == window.call.people[0].id
+    assert window.notes.text.toPlainText() == ""
+    assert window.notes.notes_model.rowCount() == 1
+
+
+def test_finishing_shows_planned_against_actual(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, clock, _ = live_window
+    assert window.timer is not None
+    press(qtbot, window, "Space")
+    for _ in range(100):
+        if window.timer.phase is Phase.FINISHED:
+            break
+        clock.advance(60)
+        press(qtbot, window, "Right")
+    assert window.timer.phase is Phase.FINISHED
+    assert window.center.currentWidget() is window.record
+    assert window.record.model.rowCount() == len(window.timer.items)
+    assert "Planned" in window.record.summary.text()
+    settle(qtbot, ctx)
+    run = ctx.services.runner.submit(live.open_live, window.call_id).result().value
+    assert run.finished_at == clock()
+
+
+def test_the_shared_display_follows_the_live_view(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, clock, _ = live_window
+    display = window.show_display(None)
+    qtbot.addWidget(display)
+    assert display.isVisible()
+    press(qtbot, window, "Space")
+    clock.advance(61)
+    window.refresh()
+    assert window.countdown.text() in display_texts(display)
+    press(qtbot, window, "Right")
+    assert window.timer is not None
+    assert window.timer.items[1].label in display_texts(display)
+
+
+def display_texts(display: object) -> str:
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    assert isinstance(display, QWidget)
+    texts = [label.text() for label in display.findChildren(QLabel)]
+    texts.extend(str(value) for value in vars(display).values() if isinstance(value, str))
+    return " | ".join(texts)
+
+
+def test_screenshot_of_a_live_call(
+    qtbot: QtBot,
+    ctx: AppContext,
+    themed: None,
+    tmp_path: Path,
+    live_window: tuple[LiveWindow, ManualClock, HeardSounds],
+) -> None:
+    window, clock, _ = live_window
+    press(qtbot, window, "Space")
+    clock.advance(4 * 60 + 20)
+    window.refresh()
+    window.grab().save(str(tmp_path / "live.png"))
+    assert (tmp_path / "live.png").stat().st_size > 10_000
