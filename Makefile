@@ -13,8 +13,8 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check sanctuary_desktop tests packaging
-	$(BIN)/ruff format --check sanctuary_desktop tests packaging
+	$(BIN)/ruff check sanctuary_desktop tests packaging benchmarks
+	$(BIN)/ruff format --check sanctuary_desktop tests packaging benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy sanctuary_desktop
