@@ -17,7 +17,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication
 
-from sanctuary_desktop.services import demo
+from sanctuary_desktop.domain.clock import ManualClock
+from sanctuary_desktop.domain.timer import Action
+from sanctuary_desktop.services import cohorts, demo
 from sanctuary_desktop.services.runner import ServiceRunner
 from sanctuary_desktop.services.views import Topic
 from sanctuary_desktop.store.database import Database
@@ -80,8 +82,36 @@ def main(out: Path) -> None:
             window.show_page(2)
             settle(app, ctx)
             window.grab().save(str(out / f"protocols-{width}x{height}.png"))
+        grab_live_call(app, ctx, window, out)
         window.close()
         runner.shutdown()
+
+
+def grab_live_call(app: QApplication, ctx: AppContext, window: MainWindow, out: Path) -> None:
+    """The next call, run live into its first generative discussion, with a note taken."""
+    cohort_id = window.cohorts_page.selected_id
+    assert cohort_id is not None
+    plan = ctx.services.runner.submit(cohorts.get_plan, cohort_id).result()
+    call = next(c for c in plan.calls if c.starts_at.date() >= date.today() and not c.cancelled)
+    clock = ManualClock(call.starts_at)
+    ctx.clock = clock
+    live = window.open_live(call.id)
+    settle(app, ctx)
+    live.do(Action.START, values=live.turn_order())
+    for minutes in (5, 10, 7, 5):
+        clock.advance(minutes * 60 - 20)
+        live.do(Action.SKIP)
+    clock.advance(10 * 60 + 5)
+    live.notes.text.setPlainText("Trust takes longer to build than funders expect")
+    live.notes.save_now()
+    settle(app, ctx)
+    for width, height in SIZES:
+        live.resize(width, height)
+        live.refresh()
+        settle(app, ctx)
+        live.grab().save(str(out / f"live-{width}x{height}.png"))
+    live.close()
+    settle(app, ctx)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from sanctuary_desktop.domain.agenda import AgendaItem
-from sanctuary_desktop.domain.protocols import StopKind
+from sanctuary_desktop.domain.protocols import Role, StopKind
 from sanctuary_desktop.domain.timer import (
     Action,
     LiveEvent,
@@ -137,6 +137,7 @@ class LiveWindow(QMainWindow):
         self.snapshot: Snapshot | None = None
         self.sounds: Sounds = sounds if sounds is not None else SoundPlayer(self)
         self.display: SharedDisplay | None = None
+        self._sized = False
         self.flash_on_end = bool(ctx.settings.value(ctx.setting_key("live/flash"), False, bool))
         self.setWindowTitle("Live call")
         self.resize(1280, 800)
@@ -213,6 +214,16 @@ class LiveWindow(QMainWindow):
 
         self.cues = QGridLayout()
         self.cues.setColumnStretch(1, 1)
+        # One pair of labels per role, made once: a stage change only sets their text.
+        self.cue_labels: dict[Role, tuple[QLabel, QLabel]] = {}
+        for row, role in enumerate(Role):
+            role_label = QLabel(role.label)
+            role_label.setStyleSheet("font-weight: 600;")
+            cue = QLabel("")
+            cue.setWordWrap(True)
+            self.cues.addWidget(role_label, row, 0, Qt.AlignmentFlag.AlignTop)
+            self.cues.addWidget(cue, row, 1)
+            self.cue_labels[role] = (role_label, cue)
         self.prompt = QLabel("")
         self.prompt.setWordWrap(True)
         self.prompt.setProperty("role", "muted")
@@ -335,15 +346,15 @@ class LiveWindow(QMainWindow):
         self.notes.attendance_changed.connect(self._attendance_changed)
         self.notes.leave_requested.connect(lambda: self.setFocus())
 
-        split = QSplitter()
+        self.split = split = QSplitter()
         split.addWidget(self.agenda)
         split.addWidget(middle)
         split.addWidget(self.notes)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 5)
         split.setStretchFactor(2, 3)
-        self.agenda.setMinimumWidth(230)
-        self.notes.setMinimumWidth(370)
+        self.agenda.setMinimumWidth(200)
+        self.notes.setMinimumWidth(340)
 
         heading = QVBoxLayout()
         heading.addWidget(self.title)
@@ -608,18 +619,11 @@ class LiveWindow(QMainWindow):
         presenter = self.call.name_of(item.presenter)
         self.stage.setText(item.label + (f" · {presenter} presents" if presenter else ""))
         self.notes.set_stage(item.label)
-        while self.cues.count():
-            taken = self.cues.takeAt(0)
-            widget = taken.widget() if taken is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        for row, (role, text) in enumerate(item.cues.items()):
-            name = QLabel(role.label)
-            name.setStyleSheet("font-weight: 600;")
-            cue = QLabel(text)
-            cue.setWordWrap(True)
-            self.cues.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
-            self.cues.addWidget(cue, row, 1)
+        for role, (role_label, cue) in self.cue_labels.items():
+            text = item.cues.get(role, "")
+            cue.setText(text)
+            role_label.setVisible(bool(text))
+            cue.setVisible(bool(text))
         self.prompt.setText(item.prompt)
         self.prompt.setVisible(bool(item.prompt))
         stop = "hard stop: moves on at zero" if item.stop is StopKind.HARD else "soft stop"
@@ -713,6 +717,13 @@ class LiveWindow(QMainWindow):
         if mark in (Mark.DONE, Mark.SKIPPED):
             return QColor(TEXT_MUTED)
         return None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            width = self.split.width()
+            self.split.setSizes([int(width * 0.2), int(width * 0.5), int(width * 0.3)])
 
     # -- closing ---------------------------------------------------------------------
 
