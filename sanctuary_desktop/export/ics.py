@@ -11,8 +11,6 @@ zoneinfo's transitions and written as yearly RRULEs wherever the zone follows a 
 from __future__ import annotations
 
 import calendar
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +22,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from icalendar.prop import vRecur
 
 from sanctuary_desktop.domain.zones import is_valid_zone, zone
+from sanctuary_desktop.export.files import write_atomically
 
 PRODID = "-//Sanctuary Desktop//EN"
 UTC_ZONES = frozenset({"UTC", "Etc/UTC"})
@@ -87,18 +86,7 @@ def calendar_bytes(events: Sequence[CallEvent], *, calendar_name: str) -> bytes:
 
 def write_calendar(path: Path, events: Sequence[CallEvent], *, calendar_name: str) -> None:
     """Write atomically: a temporary file beside ``path``, then a rename (mode 0o600)."""
-    data = calendar_bytes(events, calendar_name=calendar_name)
-    # mkstemp creates the file readable and writable by its owner only (0o600).
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_atomically(path, calendar_bytes(events, calendar_name=calendar_name))
 
 
 def _vevent(event: CallEvent, now: datetime) -> Event:
