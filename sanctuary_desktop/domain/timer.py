@@ -163,6 +163,7 @@ class _StageLog:
     turn: int = 0
     turn_base: float = 0.0  # active seconds when the current turn began
     turn_adjust: float = 0.0
+    turn_share: float | None = None  # the current turn's length, fixed when the order changed
     first_start: float | None = None
     last_end: float | None = None
     pauses: int = 0
@@ -219,6 +220,7 @@ class LiveTimer:
         self.events: list[LiveEvent] = []
         self._state = _State(stages=[_StageLog() for _ in self.items])
         self._last: Snapshot | None = None
+        self._unwritten: list[LiveEvent] = []  # caught up, but the command then failed
         for event in events:
             self._apply(event)
 
@@ -277,7 +279,8 @@ class LiveTimer:
             return None
         log = self._state.stages[index]
         turn = min(log.turn, count - 1)
-        length = self.minutes[index] * 60.0 / count + log.turn_adjust
+        share = log.turn_share if log.turn_share is not None else self.minutes[index] * 60.0 / count
+        length = share + log.turn_adjust
         remaining = length - (log.active_at(t) - log.turn_base)
         return Turn(turn, count, self._state.order[turn], length, remaining)
 
@@ -418,8 +421,10 @@ class LiveTimer:
         """
         if action is Action.AUTO:
             raise TimerError("only the clock moves on at a hard stop")
+        now = self._not_before_last(now)
         before = self.tick(now)
         if not self.can(action):
+            self._unwritten.extend(before.events)  # the next tick hands them out
             raise TimerError(f"cannot {action.value} now")
         if action is Action.ADJUST and not (0 < abs(amount) <= MAX_ADJUST_SECONDS):
             raise TimerError("an adjustment must be a minute or more, and at most an hour")
@@ -442,7 +447,9 @@ class LiveTimer:
     def tick(self, now: datetime) -> Tick:
         """What the display shows at ``now``, the clock's own events, and any sounds due."""
         before = self._last
-        auto = self._catch_up(now)
+        now = self._not_before_last(now)
+        auto = (*self._unwritten, *self._catch_up(now))
+        self._unwritten.clear()
         after = self.snapshot(now)
         self._last = after
         signals: list[Signal] = []
@@ -457,6 +464,10 @@ class LiveTimer:
         if not auto and before is not None:
             signals.extend(_signals_between(before, after))
         return Tick(after, auto, tuple(dict.fromkeys(signals)))
+
+    def _not_before_last(self, now: datetime) -> datetime:
+        """The log stays in time order even if the wall clock is set back mid-call."""
+        return max(now, self.events[-1].at) if self.events else now
 
     def _catch_up(self, now: datetime) -> tuple[LiveEvent, ...]:
         """Move past every hard stop whose zero lies at or before ``now``."""
@@ -496,7 +507,7 @@ class LiveTimer:
             state.target_end = self._target_for(event.at)
             log.open(t)
         elif action is Action.ORDER:
-            state.order = event.values
+            self._reorder(t, event.values)
         elif action is Action.PAUSE:
             log.close(t)
             log.pauses += 1
@@ -511,26 +522,18 @@ class LiveTimer:
         elif action in (Action.NEXT, Action.AUTO):
             count = self.turn_count(state.index)
             if count and log.turn < count - 1:
-                log.turn += 1
-                log.turn_base = log.active_at(t)
-                log.turn_adjust = 0.0
+                _begin_turn(log, log.turn + 1, t)
             else:
                 self._move(t, state.index + 1, skipped=False)
         elif action is Action.SKIP:
             self._move(t, state.index + 1, skipped=True)
         elif action is Action.BACK:
             if self.turn_count(state.index) and log.turn > 0:
-                log.turn -= 1
-                log.turn_base = log.active_at(t)
-                log.turn_adjust = 0.0
+                _begin_turn(log, log.turn - 1, t)
             elif state.index > 0:
                 self._move(t, state.index - 1, skipped=False)
         elif action is Action.RESTART:
-            log.base = log.active_at(t)
-            log.adjust = 0.0
-            log.turn = 0
-            log.turn_base = log.base
-            log.turn_adjust = 0.0
+            _restart(log, t)
         elif action is Action.ADJUST:
             log.adjust += event.amount
             log.adjust_total += event.amount
@@ -542,6 +545,27 @@ class LiveTimer:
             self._finish(t)
         self.events.append(event)
 
+    def _reorder(self, t: float, present: tuple[int, ...]) -> None:
+        """Attendance changed. In a round under way, those who have spoken keep their
+        places and the current speaker keeps the turn and its length; newcomers join
+        the part still to come, and those who left drop out of it."""
+        state = self._state
+        index = state.index
+        log = state.stages[index]
+        in_round = (
+            state.phase in (Phase.RUNNING, Phase.PAUSED)
+            and self.turn_count(index) > 0
+            and log.first_start is not None
+        )
+        if not in_round:
+            state.order = present
+            return
+        turn = self._turn(index, t)
+        assert turn is not None
+        spoken = state.order[: turn.index + 1]
+        log.turn_share = turn.length - log.turn_adjust
+        state.order = spoken + tuple(p for p in present if p not in spoken)
+
     def _move(self, t: float, to: int, *, skipped: bool) -> None:
         state = self._state
         log = state.stages[state.index]
@@ -550,14 +574,20 @@ class LiveTimer:
             log.paused += t - state.paused_since
             state.paused_since = t
         log.close(t)
-        log.skipped = skipped
-        log.done = not skipped
+        forward = to > state.index
+        if forward:
+            log.skipped = skipped
+            log.done = not skipped
         if to >= len(self.items):
             self._finish(t)
             return
         state.index = to
         arriving = state.stages[to]
         arriving.done = arriving.skipped = False
+        if not forward and self.items[to].stop is StopKind.HARD:
+            if self._countdown(to, t)[2] <= 0:
+                # Going back to a hard stop whose time is up: it would move on at once.
+                _restart(arriving, t)
         if running:
             arriving.open(t)
 
@@ -573,6 +603,20 @@ class LiveTimer:
                 log.done = True
         state.phase = Phase.FINISHED
         state.finished = t
+
+
+def _begin_turn(log: _StageLog, turn: int, t: float) -> None:
+    log.turn = turn
+    log.turn_base = log.active_at(t)
+    log.turn_adjust = 0.0
+    log.turn_share = None
+
+
+def _restart(log: _StageLog, t: float) -> None:
+    log.base = log.active_at(t)
+    log.adjust = 0.0
+    log.turn_share = None
+    _begin_turn(log, 0, t)
 
 
 def _check_reshape(values: Sequence[int], count: int) -> None:

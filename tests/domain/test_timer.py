@@ -389,3 +389,51 @@ def test_countdown_text(remaining: float, text: str) -> None:
 def test_clock_text() -> None:
     assert clock_text(1390.7) == "0:23:10"
     assert clock_text(-5) == "0:00:00"
+
+
+def test_a_late_arrival_joins_the_round_without_taking_the_current_turn() -> None:
+    items = (item("Check-in", 10, turns=True, stop=StopKind.HARD), item("After", 5))
+    timer, clock = started(items, people=(1, 2, 3, 4, 5))
+    timer.command(Action.NEXT, clock.advance(100))
+    timer.command(Action.NEXT, clock.advance(100))  # person 3 speaks
+    clock.advance(10)
+    timer.command(Action.ORDER, clock(), values=(0, 1, 2, 4, 5))  # 0 arrives, 3 stays on
+    snap = timer.tick(clock()).snapshot
+    assert snap.turn is not None
+    assert (snap.turn.person, snap.turn.index, snap.turn.count) == (3, 2, 6)
+    assert snap.remaining == pytest.approx(110)  # the turn keeps its two minutes
+    timer.command(Action.NEXT, clock.advance(30))
+    snap = timer.tick(clock()).snapshot
+    assert snap.turn is not None and snap.turn.person == 0  # newcomers after the speaker
+    assert snap.remaining == pytest.approx(100)  # 10 minutes shared by 6
+    assert LiveTimer(items, START, 15, timer.events).tick(clock()).snapshot == snap
+
+
+def test_going_back_to_a_hard_stop_that_ran_out_starts_it_again() -> None:
+    items = (item("Arrive", 1, stop=StopKind.HARD), item("Check-in", 5), item("Round", 5))
+    timer, clock = started(items)
+    assert timer.tick(clock.advance(70)).snapshot.index == 1
+    timer.command(Action.BACK, clock())
+    tick = timer.tick(clock.advance(1))
+    assert tick.events == () and tick.snapshot.index == 0
+    assert tick.snapshot.remaining == pytest.approx(59)
+    assert tick.snapshot.marks == (Mark.CURRENT, Mark.UPCOMING, Mark.UPCOMING)  # not "done"
+
+
+def test_clock_events_survive_a_refused_command_and_the_log_replays() -> None:
+    items = (item("Only", 1, stop=StopKind.HARD),)
+    timer, clock = started(items)
+    with pytest.raises(TimerError):
+        timer.command(Action.PAUSE, clock.advance(61))  # the call finished at 60 s
+    tick = timer.tick(clock())
+    assert [e.action for e in tick.events] == [Action.AUTO]
+    replayed = LiveTimer(items, START, 1, [timer.events[0], *tick.events])
+    assert replayed.finished_at == START + timedelta(seconds=60)
+
+
+def test_a_clock_set_back_never_writes_an_event_before_the_last() -> None:
+    timer, clock = started(agenda(5, 5))
+    timer.command(Action.PAUSE, clock.advance(100))
+    clock.advance(-30)
+    tick = timer.command(Action.RESUME, clock())
+    assert tick.events[-1].at == START + timedelta(seconds=100)
