@@ -584,10 +584,9 @@ class LiveTimer:
         state.index = to
         arriving = state.stages[to]
         arriving.done = arriving.skipped = False
-        if not forward and self.items[to].stop is StopKind.HARD:
-            if self._countdown(to, t)[2] <= 0:
-                # Going back to a hard stop whose time is up: it would move on at once.
-                _restart(arriving, t)
+        spent = self.items[to].stop is StopKind.HARD and self._countdown(to, t)[2] <= 0
+        if not forward and spent:
+            _restart(arriving, t)  # a hard stop whose time is up would move on at once
         if running:
             arriving.open(t)
 
