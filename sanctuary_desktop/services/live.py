@@ -46,9 +46,11 @@ class LiveCall:
     present: frozenset[int]  # as recorded; everyone when nothing is recorded yet
     attendance_recorded: bool
     finished_at: datetime | None
+    scheduled_start: datetime  # as the run began: moving the call later changes nothing here
+    call_minutes: int
 
     def timer(self) -> LiveTimer:
-        return LiveTimer(self.items, self.call.starts_at, self.call.minutes, self.events)
+        return LiveTimer(self.items, self.scheduled_start, self.call_minutes, self.events)
 
     @property
     def started(self) -> bool:
@@ -226,4 +228,6 @@ def _live_view(session: Session, call: Call, run: LiveRun) -> LiveCall:
         present=present,
         attendance_recorded=recorded,
         finished_at=run.finished_at,
+        scheduled_start=run.scheduled_start,
+        call_minutes=run.call_minutes,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -52,8 +53,9 @@ class NotesPane(QWidget):
         self.ctx = ctx
         self.call: live.LiveCall | None = None
         self.stage = ""
-        self.draft_id: int | None = None
-        self._saving = False
+        self.draft = _Draft()
+        self._after_save: list[Callable[[], None]] = []
+        self._flying = 0  # writes sent and not yet back
         self._dirty = False
         self._loading = False
 
@@ -220,90 +222,140 @@ class NotesPane(QWidget):
         if self._loading:
             return
         self._dirty = True
-        self.status.setText("Editing…")
-        self.status.setStyleSheet("")
+        self._show_status("Editing…")
         self.autosave.start()
 
     def _owner_id(self) -> int | None:
         value = self.owner.currentData()
         return None if value is None or self.chosen_kind is not NoteKind.ACTION else int(value)
 
-    def save_now(self, then: Callable[[], None] | None = None) -> None:
-        """Write the draft (a new note the first time, the same note after that)."""
-        self.autosave.stop()
-        if self.call is None or not self._dirty:
-            if then:
-                then()
-            return
-        if self._saving:
-            return  # the reply will save again: _dirty is still set
+    def busy(self) -> bool:
+        """Words on screen not yet written, or a write under way."""
+        return self._flying > 0 or (self._dirty and self._words() is not None)
+
+    def _words(self) -> _Words | None:
         text = self.text.toPlainText()
         if not text.strip():
-            self._dirty = False
-            self.status.setText("")
-            if then:
-                then()
-            return
-        self._saving = True
-        self._dirty = False
-        tags = self.tags.text().split(",")
+            return None
+        return _Words(
+            text=text,
+            kind=self.chosen_kind,
+            owner_id=self._owner_id(),
+            tags=tuple(self.tags.text().split(",")),
+            stage=self.stage,
+        )
 
-        def saved(note: NoteView) -> None:
+    def save_now(self, then: Callable[[], None] | None = None) -> None:
+        """Write the words on screen into the current draft's note.
+
+        ``then`` runs once every write under way has come back, never before: closing
+        the window waits for the last words.
+        """
+        self.autosave.stop()
+        if then is not None:
+            self._after_save.append(then)
+        words = self._words() if self._dirty and self.call is not None else None
+        self._dirty = False
+        if words is not None:
+            self._write(self.draft, words)
+        self._settle()
+
+    def _write(self, draft: _Draft, words: _Words) -> None:
+        """One write at a time per note: a new one waits for the first to give the id."""
+        if draft.saving:
+            draft.waiting = words
+            return
+        assert self.call is not None
+        draft.saving = True
+        self._flying += 1
+        # An action without its owner yet is kept as a note, so the words are safe now.
+        ownerless = words.kind is NoteKind.ACTION and words.owner_id is None
+        kind = NoteKind.NOTE if ownerless else words.kind
+
+        def written(note: NoteView) -> None:
             if not Shiboken.isValid(self.status):
-                return  # the window closed while the last words were being written
-            self._saving = False
-            if self.draft_id is None or self.draft_id == note.id:
-                self.draft_id = note.id
-            local = note.created_at.astimezone(zone(self.ctx.facilitator_zone))
-            self.status.setText(f"Saved · taken at {local:%H:%M}")
-            self.status.setStyleSheet("")
-            if self._dirty:
-                self.save_now(then)
-            elif then:
-                then()
+                return  # the window is gone; the words are in the store
+            self._flying -= 1
+            draft.saving = False
+            draft.note_id = note.id
+            if draft is self.draft:
+                local = note.created_at.astimezone(zone(self.ctx.facilitator_zone))
+                if ownerless:
+                    self._show_status("Saved as a note: choose an owner to make it an action")
+                else:
+                    self._show_status(f"Saved · taken at {local:%H:%M}")
+            self._next_write(draft)
 
         def refused(error: ValidationError) -> None:
             if not Shiboken.isValid(self.status):
                 return
-            self._saving = False
-            self._dirty = True  # not written: try again after the next edit
-            self.status.setText(str(error))
-            self.status.setStyleSheet(f"color: {ERROR_COLOR};")
+            self._flying -= 1
+            draft.saving = False
+            if draft is self.draft:
+                self._dirty = True  # kept on screen, tried again after the next edit
+                self._show_status(str(error), error=True)
+            self._next_write(draft)
 
-        if self.draft_id is None:
+        if draft.note_id is None:
             self.ctx.services.call(
                 records.add_note,
                 self.call.call.id,
-                text,
-                kind=self.chosen_kind,
-                stage=self.stage,
-                owner_id=self._owner_id(),
-                tags=tags,
+                words.text,
+                kind=kind,
+                stage=words.stage,
+                owner_id=words.owner_id,
+                tags=words.tags,
                 created_at=self.ctx.clock(),
-                then=saved,
+                then=written,
                 failed=refused,
             )
         else:
             self.ctx.services.call(
                 records.update_note,
-                self.draft_id,
-                text,
-                kind=self.chosen_kind,
-                owner_id=self._owner_id(),
-                tags=tags,
-                then=saved,
+                draft.note_id,
+                words.text,
+                kind=kind,
+                owner_id=words.owner_id,
+                tags=words.tags,
+                then=written,
                 failed=refused,
             )
 
+    def _next_write(self, draft: _Draft) -> None:
+        waiting, draft.waiting = draft.waiting, None
+        if waiting is not None and not draft.deleted:
+            self._write(draft, waiting)
+        self._settle()
+
+    def _settle(self) -> None:
+        if self._flying == 0:
+            waiting, self._after_save = self._after_save, []
+            for step in waiting:
+                step()
+
+    def _show_status(self, message: str, *, error: bool = False) -> None:
+        self.status.setText(message)
+        self.status.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
+
+    @property
+    def draft_id(self) -> int | None:
+        return self.draft.note_id
+
     def finish_note(self) -> None:
-        """Save the draft now and start an empty one."""
-        self.save_now(then=self.clear_composer)
+        """Write the note and start an empty one at once (an action must name its owner)."""
+        if self.chosen_kind is NoteKind.ACTION and self._owner_id() is None:
+            self.save_now()
+            self._show_status("Owner: an action needs someone who owns it", error=True)
+            return
+        self.save_now()
+        self.clear_composer()
 
     def clear_composer(self) -> None:
-        if self._dirty:
-            return  # refused: keep the words on screen
+        """A fresh draft; writes still under way finish into their own notes."""
+        self.autosave.stop()
+        self._dirty = False
         self._loading = True
-        self.draft_id = None
+        self.draft = _Draft()
         self.text.clear()
         self.tags.clear()
         self.kind.setCurrentIndex(0)
@@ -316,15 +368,17 @@ class NotesPane(QWidget):
         """Load a note into the composer; edits save themselves like a new note."""
         note = self.notes_model.row_at(row)
         self.save_now()
+        self.autosave.stop()
+        self._dirty = False
         self._loading = True
-        self.draft_id = note.id
+        self.draft = _Draft(note_id=note.id)
         self.kind.setCurrentIndex(self.kind.findData(note.kind.value))
         self.owner.setEnabled(note.kind is NoteKind.ACTION)
         self.owner.setCurrentIndex(max(0, self.owner.findData(note.owner_id)))
         self.tags.setText(", ".join(note.tags))
         self.text.setPlainText(note.text)
         self._loading = False
-        self.status.setText("Editing an earlier note")
+        self._show_status("Editing an earlier note")
         self.focus_composer()
 
     def delete_selected(self) -> None:
@@ -334,14 +388,34 @@ class NotesPane(QWidget):
         note = self.notes_model.row_at(rows[0].row())
 
         def delete() -> None:
-            if self.draft_id == note.id:
-                self.autosave.stop()
-                self._dirty = False
+            if self.draft.note_id == note.id:
+                self.draft.deleted = True  # words still waiting must not bring it back
                 self.clear_composer()
             self.ctx.services.call(records.delete_note, note.id)
 
         preview = note.text if len(note.text) < 80 else note.text[:77] + "…"
         ask_to_confirm(self, "Delete note", f"Delete this note?\n\n{preview}", "Delete", delete)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What the composer held when a write was asked for."""
+
+    text: str
+    kind: NoteKind
+    owner_id: int | None
+    tags: tuple[str, ...]
+    stage: str
+
+
+@dataclass
+class _Draft:
+    """One note being written: its id once the first write is back, one write at a time."""
+
+    note_id: int | None = None
+    saving: bool = False
+    waiting: _Words | None = None
+    deleted: bool = False
 
 
 def _section(text: str) -> QLabel:

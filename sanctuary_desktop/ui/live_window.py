@@ -16,6 +16,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from sanctuary_desktop.domain.agenda import AgendaItem
 from sanctuary_desktop.domain.protocols import Role, StopKind
@@ -392,11 +394,28 @@ class LiveWindow(QMainWindow):
             shortcut.activated.connect(actions[name])
             self.shortcuts.append(shortcut)
         # "=" is "+" without Shift on most keyboards.
-        QShortcut(QKeySequence("="), self).activated.connect(actions["plus1"])
+        equals = QShortcut(QKeySequence("="), self)
+        equals.activated.connect(actions["plus1"])
+        self.shortcuts.append(equals)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """In the notes pane the keys are the pane's (Space ticks a box, arrows move in
+        a list); elsewhere in this window they drive the timer."""
+        if not Shiboken.isValid(self):
+            return
+        in_notes = new is not None and (new is self.notes or self.notes.isAncestorOf(new))
+        for shortcut in self.shortcuts:
+            if shortcut.key().toString() != "F1":
+                shortcut.setEnabled(not in_notes)
 
     # -- loading ---------------------------------------------------------------------
 
     def load(self, call: live.LiveCall) -> None:
+        if not Shiboken.isValid(self):
+            return  # closed before the call had loaded
         self.call = call
         self.timer = call.timer()
         view = call.call
@@ -475,6 +494,8 @@ class LiveWindow(QMainWindow):
 
     def ask_to_start_over(self) -> None:
         def start_over() -> None:
+            self.timer = None  # nothing more from the old run may reach the store
+            self.look_again.stop()
             self.ctx.services.call(live.start_over, self.call_id, then=self.load)
 
         ask_to_confirm(
@@ -530,6 +551,7 @@ class LiveWindow(QMainWindow):
             self.display.resize(1280, 720)
             self.display.show()
             self.display.raise_()
+        self.activateWindow()  # the keys stay with the facilitator's window
         self.refresh()
         return self.display
 
@@ -727,9 +749,16 @@ class LiveWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------
 
+    def _close_now(self) -> None:
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.notes.busy():
+            # The last words are still being written: close once they are in the store.
+            event.ignore()
+            self.notes.save_now(then=self._close_now)
+            return
         self.look_again.stop()
-        self.notes.save_now()
         if self.display is not None:
             self.display.close()
         self.closed.emit(self.call_id)

@@ -217,7 +217,7 @@ def test_notes_save_themselves_stamped_with_the_stage(
     window.notes.kind.setCurrentIndex(window.notes.kind.findData(NoteKind.ACTION.value))
     window.notes.finish_note()  # no owner yet: refused, words kept
     settle(qtbot, ctx)
-    assert "Owner" in window.notes.status.text()
+    assert "owner" in window.notes.status.text().lower()
     assert window.notes.text.toPlainText().endswith("and rest")
     window.notes.owner.setCurrentIndex(1)
     window.notes.finish_note()
@@ -287,3 +287,36 @@ def test_screenshot_of_a_live_call(
     window.refresh()
     window.grab().save(str(tmp_path / "live.png"))
     assert (tmp_path / "live.png").stat().st_size > 10_000
+
+
+def test_quick_notes_never_overwrite_each_other_and_closing_keeps_the_last_words(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, _, _ = live_window
+    notes = window.notes
+    notes.text.setPlainText("first note")
+    notes.autosave.timeout.emit()  # the first save is on its way...
+    notes.finish_note()  # ...when Ctrl+Enter comes
+    notes.text.setPlainText("second note")
+    notes.finish_note()
+    notes.text.setPlainText("third note, typed just before closing")
+    window.close()  # waits for the words to be written
+    settle(qtbot, ctx)
+    saved = ctx.services.runner.submit(records.list_notes, window.call_id).result()
+    assert sorted(n.text for n in saved) == [
+        "first note",
+        "second note",
+        "third note, typed just before closing",
+    ]
+    assert not window.isVisible()
+
+
+def test_keys_belong_to_the_notes_pane_while_it_has_the_focus(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, _, _ = live_window
+    window.activateWindow()
+    window.notes.people.setFocus()
+    qtbot.waitUntil(lambda: not window.shortcuts[0].isEnabled(), timeout=2000)
+    window.setFocus()
+    qtbot.waitUntil(lambda: window.shortcuts[0].isEnabled(), timeout=2000)
