@@ -41,7 +41,28 @@ def build_parser() -> argparse.ArgumentParser:
     ics.add_argument("--cohort", type=int, required=True, metavar="ID")
     ics.add_argument("--session", type=int, metavar="ID", help="only this call")
     ics.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+
+    notes = kinds.add_parser("notes", help="session notes (PDF) of one call")
+    notes.add_argument("--session", type=int, required=True, metavar="ID")
+    _pdf_options(notes)
+    handout = kinds.add_parser("handout", help="a printed handout (PDF) for a cohort")
+    handout.add_argument("which", choices=HANDOUTS, metavar="|".join(HANDOUTS))
+    handout.add_argument("--cohort", type=int, required=True, metavar="ID")
+    _pdf_options(handout)
     return parser
+
+
+HANDOUTS = ("protocol", "calendar", "roster", "schedule", "harvest")
+
+
+def _pdf_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    command.add_argument(
+        "--paper", choices=("a4", "letter"), help="paper size (default: as set in the app, or A4)"
+    )
+    command.add_argument(
+        "--zone", metavar="ZONE", help="your time zone (default: as set in the app)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,6 +81,7 @@ def run_headless(args: argparse.Namespace) -> int:
     folder = data_folder(args.data_dir)
     configure_logging(folder, verbose=args.verbose)
     db = database_for(folder, args.database_url)
+    args.settings_file = folder.root / "settings.ini"
     try:
         db.migrate()
         return _dispatch(db, args)
@@ -102,9 +124,39 @@ def _dispatch(db: Database, args: argparse.Namespace) -> int:
             db, args.cohort, args.output, call_id=args.session
         )
         print(f"Wrote {count} call(s) to {args.output}")
+    elif args.command == "export" and args.kind in ("notes", "handout"):
+        _export_pdf(db, args)
     else:  # argparse already refuses anything else
         raise AssertionError(args)
     return 0
+
+
+def _export_pdf(db: Database, args: argparse.Namespace) -> None:
+    """The same code the app runs, without a window: build the document, write it whole."""
+    from sanctuary_desktop.bootstrap import pdf_preferences
+    from sanctuary_desktop.domain.errors import ValidationError
+    from sanctuary_desktop.domain.zones import is_valid_zone
+    from sanctuary_desktop.export.pdf import PaperSize, write_pdf
+
+    paper_name, zone_name = pdf_preferences(args.settings_file)
+    paper = PaperSize(args.paper or paper_name)
+    zone_name = args.zone or zone_name
+    if not is_valid_zone(zone_name):
+        raise ValidationError.single("Zone", f"{zone_name!r} is not a time zone")
+    if args.kind == "notes":
+        from sanctuary_desktop.services import notes_report
+
+        data = notes_report.session_notes_pdf(
+            db, args.session, paper=paper, facilitator_zone=zone_name
+        )
+    else:
+        from sanctuary_desktop.services import handouts
+
+        data = handouts.handout_pdf(
+            db, args.cohort, handouts.Handout(args.which), paper=paper, facilitator_zone=zone_name
+        )
+    write_pdf(args.output, data)
+    print(f"Wrote {args.output} ({len(data) // 1024} KB)")
 
 
 if __name__ == "__main__":

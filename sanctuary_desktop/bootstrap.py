@@ -52,3 +52,27 @@ def database_for(folder: DataFolder, url: str | None = None) -> Database:
     """The folder's SQLite file, or a shared server when a URL is given."""
     chosen = url or os.environ.get(ENV_DATABASE_URL)
     return Database(chosen or folder.sqlite_url, backups_dir=folder.backups)
+
+
+def pdf_preferences(settings_file: Path) -> tuple[str, str]:
+    """(paper, facilitator zone) as chosen in the app's settings, for headless exports.
+
+    The app writes its settings with QSettings in INI format; reading them back with
+    configparser keeps the command line free of Qt. Anything unreadable falls back to
+    A4 and UTC.
+    """
+    import configparser
+
+    from sanctuary_desktop.domain.zones import is_valid_zone
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(settings_file, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError, OSError):
+        return "a4", "UTC"
+    paper = parser.get("v1", "paper", fallback="a4").strip('"')
+    zone_name = parser.get("v1", "facilitator_zone", fallback="UTC").strip('"')
+    return (
+        paper if paper in ("a4", "letter") else "a4",
+        zone_name if is_valid_zone(zone_name) else "UTC",
+    )

@@ -15,14 +15,12 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -39,6 +37,7 @@ from reportlab.platypus import (
 )
 
 from sanctuary_desktop.export.files import write_atomically
+from sanctuary_desktop.export.paper import PaperSize
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -59,20 +58,6 @@ RULE = colors.HexColor("#d9d5cc")
 WARN = colors.HexColor("#a15c00")
 ZEBRA = colors.HexColor("#f7f6f2")
 MARGIN: float = 18 * mm
-
-
-class PaperSize(StrEnum):
-    A4 = "a4"
-    LETTER = "letter"
-
-    @property
-    def points(self) -> tuple[float, float]:
-        width, height = A4 if self is PaperSize.A4 else LETTER
-        return float(width), float(height)
-
-    @property
-    def label(self) -> str:
-        return "A4" if self is PaperSize.A4 else "US Letter"
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from sanctuary_desktop.domain.zones import city_of, zone
 from sanctuary_desktop.services import calendar_export, calls
 from sanctuary_desktop.services.views import CallView, CohortPlan
 from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.pdf_export import open_session_notes
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
 from sanctuary_desktop.ui.theme import BAND_EDGE, BAND_GOOD, BAND_NIGHT, TEXT_MUTED, WARN
 from sanctuary_desktop.ui.widgets import (
@@ -371,6 +372,9 @@ class CallsTab(QWidget):
         self.live_button.setProperty("role", "primary")
         self.live_button.setToolTip("Open the call's timer, shared display and notes")
         self.live_button.clicked.connect(self.run_live)
+        self.notes_button = QPushButton("Session notes (PDF)…")
+        self.notes_button.setToolTip("Notes of the selected call to share back with the cohort")
+        self.notes_button.clicked.connect(self.export_notes)
         self.move_button = QPushButton("Move…")
         self.move_button.clicked.connect(self.edit_selected)
         self.cancel_button = QPushButton("Cancel call")
@@ -398,7 +402,13 @@ class CallsTab(QWidget):
         for button in (self.export_button, self.add_button, self.generate_button):
             bar.addWidget(button)
         selection_bar = QHBoxLayout()
-        for button in (self.live_button, self.move_button, self.cancel_button, self.delete_button):
+        for button in (
+            self.live_button,
+            self.notes_button,
+            self.move_button,
+            self.cancel_button,
+            self.delete_button,
+        ):
             selection_bar.addWidget(button)
         selection_bar.addStretch(1)
         calls_side = QWidget()
@@ -514,6 +524,11 @@ class CallsTab(QWidget):
         if call is not None and not call.cancelled:
             self.ctx.events.run_live.emit(call.id)
 
+    def export_notes(self) -> None:
+        call = self.selected()
+        if call is not None and self.plan is not None:
+            open_session_notes(self.ctx, self, call.id, self.plan.cohort.name, call.label)
+
     def select_call(self, call_id: int) -> None:
         for row, call in enumerate(self.model.rows):
             if call.id == call_id:
@@ -538,6 +553,7 @@ class CallsTab(QWidget):
         for button in (self.move_button, self.cancel_button, self.delete_button):
             button.setEnabled(call is not None)
         self.live_button.setEnabled(call is not None and not call.cancelled)
+        self.notes_button.setEnabled(call is not None and not call.cancelled)
         self.cancel_button.setText("Restore call" if call and call.cancelled else "Cancel call")
         self.export_selected_action.setEnabled(call is not None)
         for button in (self.generate_button, self.add_button):

@@ -27,6 +27,7 @@ from sanctuary_desktop.services.views import CohortPlan, CohortSummary, CohortVi
 from sanctuary_desktop.ui.calls_tab import CallsTab
 from sanctuary_desktop.ui.cohort_dialogs import CohortDialog, DuplicateDialog
 from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.pdf_export import HANDOUT_TITLES, open_handout
 from sanctuary_desktop.ui.plan_tab import PlanTab
 from sanctuary_desktop.ui.roster_tab import RosterTab
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
@@ -110,6 +111,7 @@ class CohortHeader(QFrame):
     duplicate = Signal()
     archive = Signal()
     delete = Signal()
+    handout = Signal(str)  # which: protocol, calendar, roster, schedule, harvest
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +142,17 @@ class CohortHeader(QFrame):
         self.delete_action = menu.addAction("Delete cohort…")
         self.delete_action.triggered.connect(self.delete)
         self.more.setMenu(menu)
+        self.print_button = QToolButton()
+        self.print_button.setText("Handouts")
+        self.print_button.setToolTip("PDF handouts to print or send: preview, then save or print")
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        handouts = QMenu(self.print_button)
+        for kind, title in HANDOUT_TITLES.items():
+            handouts.addAction(f"{title}…").triggered.connect(
+                lambda _checked=False, k=kind: self.handout.emit(k)
+            )
+        self.print_button.setMenu(handouts)
+        layout.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignTop)
 
@@ -204,6 +217,7 @@ class CohortsPage(QWidget):
         self.header.duplicate.connect(self.duplicate_cohort)
         self.header.archive.connect(self.toggle_archive)
         self.header.delete.connect(self.confirm_delete)
+        self.header.handout.connect(self.open_handout)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.roster_tab = RosterTab(ctx)
@@ -352,6 +366,11 @@ class CohortsPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._keep(dialog)
         dialog.open()
+
+    def open_handout(self, kind: str) -> None:
+        if self.plan is not None:
+            cohort = self.plan.cohort
+            open_handout(self.ctx, self, cohort.id, cohort.name, kind)
 
     def edit_cohort(self) -> None:
         if self.plan is None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimeZone
 
 from sanctuary_desktop.domain.zones import is_valid_zone
+from sanctuary_desktop.export.paper import PaperSize
 from sanctuary_desktop.ui.events import Events
 from sanctuary_desktop.ui.service_client import ServiceClient
 
@@ -44,4 +45,17 @@ class AppContext:
 
     def set_facilitator_zone(self, name: str) -> None:
         self.settings.setValue(self.setting_key("facilitator_zone"), name)
+        self.settings.sync()
+
+    @property
+    def paper(self) -> PaperSize:
+        value = self.settings.value(self.setting_key("paper"), "")
+        return (
+            PaperSize(value)
+            if isinstance(value, str) and value in tuple(PaperSize)
+            else PaperSize.A4
+        )
+
+    def set_paper(self, paper: PaperSize) -> None:
+        self.settings.setValue(self.setting_key("paper"), paper.value)
         self.settings.sync()

@@ -57,6 +57,7 @@ from sanctuary_desktop.services import live
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.live_notes import NotesPane
 from sanctuary_desktop.ui.live_record import RecordView
+from sanctuary_desktop.ui.pdf_export import open_session_notes
 from sanctuary_desktop.ui.shared_display import SharedDisplay
 from sanctuary_desktop.ui.sounds import SoundPlayer, Sounds
 from sanctuary_desktop.ui.tables import Column, RowsModel
@@ -297,6 +298,7 @@ class LiveWindow(QMainWindow):
         self.flash_action.setChecked(self.flash_on_end)
         self.flash_action.toggled.connect(self._set_flash)
         more_menu.addAction("Keys…", self.show_keys)
+        more_menu.addAction("Session notes (PDF)…", self.export_notes)
         more_menu.addSeparator()
         more_menu.addAction("Finish the call…", self.ask_to_finish)
         more_menu.addAction("Start over…", self.ask_to_start_over)
@@ -517,6 +519,12 @@ class LiveWindow(QMainWindow):
     def _set_flash(self, on: bool) -> None:
         self.flash_on_end = on
         self.ctx.settings.setValue(self.ctx.setting_key("live/flash"), on)
+
+    def export_notes(self) -> None:
+        if self.call is not None:
+            self.notes.save_now()
+            view = self.call.call
+            open_session_notes(self.ctx, self, view.id, view.cohort_name, view.label)
 
     def show_keys(self) -> None:
         dialog = KeysDialog(self)

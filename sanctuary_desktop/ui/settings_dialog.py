@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.zones import is_valid_zone
+from sanctuary_desktop.export.paper import PaperSize
 from sanctuary_desktop.services.views import Topic
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.widgets import FieldForm, ZonePicker
@@ -21,6 +29,11 @@ class SettingsDialog(QDialog):
         self.zone = ZonePicker()
         self.zone.set_zone_name(ctx.facilitator_zone)
         self.form.add_row("Your time zone", self.zone)
+        self.paper = QComboBox()
+        for size in PaperSize:
+            self.paper.addItem(size.label, size.value)
+        self.paper.setCurrentIndex(self.paper.findData(ctx.paper.value))
+        self.form.add_row("Paper size", self.paper)
         hint = QLabel(
             "Calls are shown in your time zone, with everyone else's local time beside them. "
             "Change it when you travel."
@@ -45,6 +58,7 @@ class SettingsDialog(QDialog):
             )
             return
         self.ctx.set_facilitator_zone(name)
+        self.ctx.set_paper(PaperSize(str(self.paper.currentData())))
         # Every page shows times in this zone: let them all redraw.
         self.ctx.events.data_changed.emit(frozenset(Topic))
         self.accept()
