@@ -58,3 +58,74 @@ def test_unknown_cohort_is_a_clear_error(
 ) -> None:
     code, _, err = run(capsys, tmp_path / "d", "list", "sessions", "--cohort", "999")
     assert code == 2 and "Cohort: no cohort with id 999" in err
+
+
+def test_pdf_exports_headless(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import stat
+
+    import pypdf
+
+    data = tmp_path / "data"
+    run(capsys, data, "demo")
+    _, out, _ = run(capsys, data, "list", "cohorts")
+    cohort_id = out.split()[0]
+    _, out, _ = run(capsys, data, "list", "sessions", "--cohort", cohort_id)
+    first_call = out.split()[0]
+    target = tmp_path / "notes.pdf"
+    code, out, err = run(
+        capsys,
+        data,
+        "export",
+        "notes",
+        "--session",
+        first_call,
+        "-o",
+        str(target),
+        "--paper",
+        "letter",
+        "--zone",
+        "Pacific/Auckland",
+    )
+    assert code == 0, err
+    reader = pypdf.PdfReader(target)
+    assert "Tending the Commons" in reader.pages[0].extract_text()
+    assert round(float(reader.pages[0].mediabox.width)) == 612  # US Letter
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    for which in ("protocol", "calendar", "roster", "schedule", "harvest"):
+        target = tmp_path / f"{which}.pdf"
+        code, _, err = run(
+            capsys, data, "export", "handout", which, "--cohort", cohort_id, "-o", str(target)
+        )
+        assert code == 0, (which, err)
+        text = "".join(page.extract_text() for page in pypdf.PdfReader(target).pages)
+        assert "Tending the Commons" in text, which
+    code, _, err = run(
+        capsys, data, "export", "handout", "roster", "--cohort", "999", "-o", str(target)
+    )
+    assert code == 2 and "Cohort" in err
+    code, _, err = run(
+        capsys,
+        data,
+        "export",
+        "notes",
+        "--session",
+        first_call,
+        "-o",
+        str(target),
+        "--zone",
+        "Mars/Olympus",
+    )
+    assert code == 2 and "Zone" in err
+
+
+def test_pdf_preferences_come_from_the_apps_settings(tmp_path: Path) -> None:
+    from sanctuary_desktop.bootstrap import pdf_preferences
+
+    settings = tmp_path / "settings.ini"
+    assert pdf_preferences(settings) == ("a4", "UTC")  # no file yet
+    settings.write_text("[v1]\nfacilitator_zone=Europe/London\npaper=letter\n", encoding="utf-8")
+    assert pdf_preferences(settings) == ("letter", "Europe/London")
+    settings.write_text("[v1]\nfacilitator_zone=Nowhere/Else\npaper=A3\n", encoding="utf-8")
+    assert pdf_preferences(settings) == ("a4", "UTC")
+    settings.write_bytes(b"\xff\xfe garbage [[[")
+    assert pdf_preferences(settings) == ("a4", "UTC")
