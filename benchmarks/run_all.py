@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("timer_idle.py",)
+SCRIPTS = ("timer_idle.py", "export_speed.py")
 
 
 def main() -> int:

@@ -1,0 +1,245 @@
+"""Printed handouts for a cohort: gathered from the store, printed by export.handouts.
+
+Only accepted participants are named: someone who applied, withdrew or was declined
+never appears on a handout.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sanctuary_desktop.domain.agenda import AgendaItem, build_agenda
+from sanctuary_desktop.domain.cohort import IntakeStatus
+from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY, Role, StopKind
+from sanctuary_desktop.domain.timeplan import local_slots
+from sanctuary_desktop.domain.zones import city_of, zone
+from sanctuary_desktop.export import handouts as document
+from sanctuary_desktop.export.pdf import PaperSize
+from sanctuary_desktop.services import agendas, buddies, cohorts, presenters, protocol_library
+from sanctuary_desktop.services.views import CallView, CohortPlan, ParticipantView
+from sanctuary_desktop.store.database import Database
+
+
+class Handout(StrEnum):
+    PROTOCOL = "protocol"
+    CALENDAR = "calendar"
+    ROSTER = "roster"
+    SCHEDULE = "schedule"
+    HARVEST = "harvest"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    Handout.PROTOCOL: "Protocol card",
+    Handout.CALENDAR: "Calendar in local times",
+    Handout.ROSTER: "Roster and buddy pairs",
+    Handout.SCHEDULE: "Presenter schedule",
+    Handout.HARVEST: "Learning harvest",
+}
+
+
+def handout_pdf(
+    db: Database,
+    cohort_id: int,
+    kind: Handout,
+    *,
+    paper: PaperSize = PaperSize.A4,
+    facilitator_zone: str = "UTC",
+    now: datetime | None = None,
+) -> bytes:
+    """One handout's PDF. The four participant handouts use the cohort's home zone as
+    their reference; ``facilitator_zone`` matters only to the harvest."""
+    kind = Handout(kind)
+    now = now or datetime.now(UTC)
+    if kind is Handout.HARVEST:
+        cohorts.get_cohort(db, cohort_id)  # an unknown cohort is named the same way
+        # Imported here: the harvest is built elsewhere and may be absent in a partial build.
+        from sanctuary_desktop.services.harvest import harvest_pdf
+
+        return harvest_pdf(db, cohort_id, paper=paper, facilitator_zone=facilitator_zone, now=now)
+    if kind is Handout.PROTOCOL:
+        return document.protocol_card_pdf(protocol_card_data(db, cohort_id, now=now), paper)
+    if kind is Handout.CALENDAR:
+        return document.calendar_pdf(calendar_data(db, cohort_id), paper)
+    if kind is Handout.ROSTER:
+        return document.roster_pdf(roster_data(db, cohort_id), paper)
+    return document.schedule_pdf(schedule_data(db, cohort_id, now=now), paper)
+
+
+def _accepted(plan: CohortPlan) -> list[ParticipantView]:
+    return [p for p in plan.participants if p.status is IntakeStatus.ACCEPTED]
+
+
+def _home(call: CallView) -> datetime:
+    return call.starts_at.astimezone(zone(call.cohort_tz))
+
+
+def protocol_card_data(
+    db: Database, cohort_id: int, *, now: datetime | None = None
+) -> document.ProtocolCard:
+    """The agenda of the next call not cancelled (the one under way counts), else the
+    default protocol with its usual rounds and no presenters."""
+    now = now or datetime.now(UTC)
+    plan = cohorts.get_plan(db, cohort_id)
+    names = {p.id: p.name for p in _accepted(plan)}
+    upcoming = [
+        c
+        for c in plan.calls
+        if not c.cancelled and c.starts_at + timedelta(minutes=c.minutes) > now
+    ]
+    items: tuple[AgendaItem, ...]
+    if upcoming:
+        call = min(upcoming, key=lambda c: c.starts_at)
+        agenda = agendas.get_agenda(db, call.id)
+        items, protocol_name = agenda.items, agenda.protocol_name
+        call_line = f"{call.label} · {document.long_date(_home(call))}"
+    else:
+        protocol = protocol_library.get_protocol(db, DEFAULT_PROTOCOL_KEY)
+        items, protocol_name, call_line = build_agenda(protocol), protocol.name, ""
+    roles = [role for role in Role if any(item.cues.get(role) for item in items)]
+    stages = tuple(
+        document.CardStage(
+            name=item.name,
+            minutes=item.minutes,
+            cues=tuple((role.label, item.cues[role]) for role in roles if item.cues.get(role)),
+            round=item.round,
+            presenter=names.get(item.presenter, "") if item.presenter is not None else "",
+            hard_stop=item.stop is StopKind.HARD,
+        )
+        for item in items
+    )
+    return document.ProtocolCard(
+        cohort=plan.cohort.name,
+        protocol=protocol_name,
+        call=call_line,
+        roles=tuple(role.label for role in roles),
+        stages=stages,
+    )
+
+
+def calendar_data(db: Database, cohort_id: int) -> document.CalendarData:
+    """Every call, cancelled ones too, as each accepted participant lives it."""
+    plan = cohorts.get_plan(db, cohort_id)
+    cohort = plan.cohort
+    people = [p.person for p in _accepted(plan)]
+    calls = sorted(plan.calls, key=lambda c: c.starts_at)
+    # West to east, so the day and the hour step along the row of people.
+    if calls:
+        reference = calls[0].starts_at
+
+        def offset(zone_name: str) -> timedelta:
+            return reference.astimezone(zone(zone_name)).utcoffset() or timedelta(0)
+
+        people.sort(key=lambda p: (offset(p.zone), p.name.casefold()))
+    hours = cohort.waking_hours
+    rows = []
+    for call in calls:
+        slots = local_slots(call.starts_at, call.minutes, people, hours, cohort.home_tz)
+        rows.append(
+            document.CalendarCall(
+                number=call.number,
+                home_start=_home(call),
+                minutes=call.minutes,
+                cancelled=call.cancelled,
+                times=tuple(
+                    document.LocalTime(
+                        start=s.start, day_offset=s.day_offset, band=s.band.value, early=s.early
+                    )
+                    for s in slots
+                ),
+            )
+        )
+    return document.CalendarData(
+        cohort=cohort.name,
+        home_city=city_of(cohort.home_tz),
+        waking_hours=f"{hours.start:%H:%M}–{hours.end:%H:%M}",
+        people=tuple(document.CalendarPerson(p.name, p.city) for p in people),
+        calls=tuple(rows),
+    )
+
+
+def roster_data(db: Database, cohort_id: int) -> document.RosterData:
+    plan = cohorts.get_plan(db, cohort_id)
+    accepted = _accepted(plan)
+    names = {p.id: p.name for p in accepted}
+    calls = {c.id: c for c in plan.calls}
+    cycles = []
+    for cycle in buddies.list_cycles(db, cohort_id):
+        call = calls.get(cycle.after_call_id)
+        after = "After a cancelled call" if call is None or call.cancelled else None
+        groups = tuple(
+            tuple(names[m] for m in g.members if m in names)
+            for g in cycle.groups
+            if sum(m in names for m in g.members) >= 2
+        )
+        cycles.append(
+            document.BuddyCycleLine(
+                after=after or f"After call {call.number if call else ''}",
+                when=_home(call) if call is not None else None,
+                groups=groups,
+            )
+        )
+    return document.RosterData(
+        cohort=plan.cohort.name,
+        focus=plan.cohort.focus,
+        facilitators=plan.cohort.facilitators,
+        people=tuple(
+            document.RosterPerson(
+                name=p.name,
+                organisation=p.organisation,
+                city=city_of(p.time_zone),
+                time_zone=p.time_zone,
+                email=p.email,
+            )
+            for p in accepted
+        ),
+        cycles=tuple(cycles),
+    )
+
+
+def schedule_data(
+    db: Database, cohort_id: int, *, now: datetime | None = None
+) -> document.ScheduleData:
+    """Presenters by round for every call; cancelled calls listed without presenters."""
+    now = now or datetime.now(UTC)
+    plan = cohorts.get_plan(db, cohort_id)
+    turns = presenters.presenter_plan(db, cohort_id, now)
+    names = turns.names  # accepted people only
+    by_call = {c.call_id: c for c in turns.calls}
+    rows = []
+    presented: set[int] = set()
+    planned_turn: dict[int, int] = {}
+    for call in sorted(plan.calls, key=lambda c: c.starts_at):
+        slots = by_call.get(call.id)
+        chosen = slots.presenters if slots is not None and not call.cancelled else ()
+        for person in chosen:
+            if person is None or person not in names:
+                continue
+            if call.starts_at < now:
+                presented.add(person)
+            else:
+                planned_turn.setdefault(person, call.number)
+        rows.append(
+            document.ScheduleCall(
+                number=call.number,
+                home_start=_home(call),
+                held=call.starts_at < now,
+                cancelled=call.cancelled,
+                presenters=tuple(names.get(p, "") if p is not None else "" for p in chosen),
+            )
+        )
+    not_yet = tuple(
+        document.NotYetPresented(p.name, planned_turn.get(p.id))
+        for p in _accepted(plan)
+        if p.id not in presented
+    )
+    return document.ScheduleData(
+        cohort=plan.cohort.name,
+        home_city=city_of(plan.cohort.home_tz),
+        calls=tuple(rows),
+        not_yet=not_yet,
+    )
