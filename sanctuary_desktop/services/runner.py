@@ -32,9 +32,17 @@ class ServiceRunner:
     def _open(self) -> Database:
         self._thread = threading.current_thread()
         if self._db is None:
-            db = self._open_database()
-            db.migrate()
-            self._db = db
+            from sanctuary_desktop.services.opening import diagnose, open_database
+
+            try:
+                db = self._open_database()
+            except Exception as error:
+                raise diagnose(error) from error
+            try:
+                self._db = open_database(db)
+            except Exception:
+                db.dispose()  # let go of the file: it may be restored or moved next
+                raise
         return self._db
 
     def submit(
