@@ -54,13 +54,13 @@ def _view(db: Database, session: Session, call: Call, row: CallAgenda | None) ->
     """The stored agenda (or the default protocol's), with presenters from their slots:
     the slots are the one record of who presents."""
     if row is None:
-        protocol = protocol_library.get_protocol(db, DEFAULT_PROTOCOL_KEY)
+        protocol = protocol_library.protocol_in(session, DEFAULT_PROTOCOL_KEY)
         items, key, saved = build_agenda(protocol), protocol.key, False
     else:
         items, key, saved = agenda_from_json(row.items), row.protocol_key, True
     items = assign_presenters(items, _presenters(session, call.id, presenter_slots(items)))
     try:
-        name = protocol_library.get_protocol(db, key).name
+        name = protocol_library.protocol_in(session, key).name
     except ValidationError:
         name = "a protocol no longer in the library"
     return AgendaView(

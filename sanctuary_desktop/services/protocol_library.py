@@ -42,10 +42,18 @@ def get_protocol(db: Database, key: str) -> Protocol:
     if found is not None:
         return found
     with db.reading() as session:
-        row = _saved(session, key)
-        if row is None:
-            raise ValidationError.single("Protocol", f"no protocol with key {key!r}")
-        return protocol_from_json(row.document)
+        return protocol_in(session, key)
+
+
+def protocol_in(session: Session, key: str) -> Protocol:
+    """The same, inside a session already open: a second one would wait on the first's lock."""
+    found = _builtins().get(key)
+    if found is not None:
+        return found
+    row = _saved(session, key)
+    if row is None:
+        raise ValidationError.single("Protocol", f"no protocol with key {key!r}")
+    return protocol_from_json(row.document)
 
 
 def _free_key(session: Session, name: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from sanctuary_desktop.domain.agenda import retime_item
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY
-from sanctuary_desktop.services import agendas, calls, demo, protocol_library
+from sanctuary_desktop.services import agendas, calls, cohorts, demo, protocol_library
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import PresenterSlot
 
@@ -63,3 +63,18 @@ def test_presenters_come_from_their_slots(db: Database) -> None:
     view = agendas.apply_protocol(db, call.id, "troika").value
     assert view.rounds == 3 and {i.presenter for i in view.items} == {None}
     assert agendas.rounds_per_call(db, cohort.id)[call.id] == 3
+
+
+def test_an_agenda_from_an_own_protocol_reads_inside_one_session(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second session opened inside the first would wait for its lock and fail."""
+    from sanctuary_desktop.store import database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
+    cohort = demo.create_sample(db, today=date(2026, 11, 23))
+    call_id = cohorts.get_plan(db, cohort.id).calls[-1].id
+    own = protocol_library.duplicate_protocol(db, DEFAULT_PROTOCOL_KEY, "Our circle").value
+    applied = agendas.apply_protocol(db, call_id, own.key).value
+    assert applied.protocol_name == "Our circle"
+    assert agendas.get_agenda(db, call_id).protocol_name == "Our circle"
