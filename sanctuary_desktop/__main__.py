@@ -13,6 +13,7 @@ from sanctuary_desktop import APP_NAME, __version__
 
 if TYPE_CHECKING:
     from sanctuary_desktop.store.database import Database
+    from sanctuary_desktop.store.location import DataFolder
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     ics.add_argument("--session", type=int, metavar="ID", help="only this call")
     ics.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
 
+    archive = kinds.add_parser("archive", help="cohorts to one archive file, for another machine")
+    archive.add_argument(
+        "--cohort", type=int, action="append", metavar="ID", help="only this cohort (repeatable)"
+    )
+    archive.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+
     notes = kinds.add_parser("notes", help="session notes (PDF) of one call")
     notes.add_argument("--session", type=int, required=True, metavar="ID")
     _pdf_options(notes)
@@ -49,6 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("which", choices=HANDOUTS, metavar="|".join(HANDOUTS))
     handout.add_argument("--cohort", type=int, required=True, metavar="ID")
     _pdf_options(handout)
+    importing = commands.add_parser("import", help="add the cohorts of an archive file")
+    importing.add_argument("archive", type=Path, metavar="FILE")
+    importing.add_argument(
+        "--present",
+        choices=("skip", "copy", "replace"),
+        default="skip",
+        help="what to do with a cohort that is already here (default: skip it)",
+    )
+    backup = commands.add_parser("backup", help="a consistent copy of the database")
+    backup.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    restore = commands.add_parser(
+        "restore", help="put a backup in place (the current data is kept as a backup first)"
+    )
+    restore.add_argument("backup", type=Path, metavar="FILE")
+    commands.add_parser("check", help="check the database; reports, repairs nothing")
     return parser
 
 
@@ -80,6 +102,8 @@ def run_headless(args: argparse.Namespace) -> int:
 
     folder = data_folder(args.data_dir)
     configure_logging(folder, verbose=args.verbose)
+    if args.command == "restore":
+        return _restore(folder, args.backup)
     db = database_for(folder, args.database_url)
     args.settings_file = folder.root / "settings.ini"
     try:
@@ -90,6 +114,35 @@ def run_headless(args: argparse.Namespace) -> int:
         return 2
     finally:
         db.dispose()
+
+
+def _restore(folder: DataFolder, backup: Path) -> int:
+    from sanctuary_desktop.bootstrap import app_holding
+    from sanctuary_desktop.store.backups import BackupProblem, inspect_backup, restore_backup
+    from sanctuary_desktop.store.database import Database
+
+    holder = app_holding(folder)
+    if holder is not None:
+        print(
+            f"error: the app is open with this data folder (process {holder}); close it first",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        info = inspect_backup(backup)
+        kept = restore_backup(backup, folder.database, folder.backups)
+    except (BackupProblem, OSError) as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    db = Database(folder.sqlite_url, backups_dir=folder.backups)
+    try:
+        db.migrate()  # an older backup is brought up to this version
+    finally:
+        db.dispose()
+    print(f"Restored {backup} ({info.summary}).")
+    if kept is not None:
+        print(f"The data it replaced is kept as {kept}.")
+    return 0
 
 
 def _dispatch(db: Database, args: argparse.Namespace) -> int:
@@ -126,8 +179,53 @@ def _dispatch(db: Database, args: argparse.Namespace) -> int:
         print(f"Wrote {count} call(s) to {args.output}")
     elif args.command == "export" and args.kind in ("notes", "handout"):
         _export_pdf(db, args)
+    elif args.command == "export" and args.kind == "archive":
+        from sanctuary_desktop.services import archive
+
+        summary = archive.export_archive(db, args.output, args.cohort)
+        print(
+            f"Wrote {args.output}: {', '.join(summary.cohorts)} ({summary.participants} people, "
+            f"{summary.calls} calls, {summary.notes} notes)"
+        )
+    elif args.command == "import":
+        return _import_archive(db, args)
+    elif args.command == "backup":
+        from sanctuary_desktop.export.files import write_atomically
+        from sanctuary_desktop.services import backups
+
+        info = backups.take(db, "manual")
+        if info is None:
+            print("error: backups are for the local database file", file=sys.stderr)
+            return 2
+        write_atomically(args.output, info.path.read_bytes())
+        print(f"Wrote {args.output}: {info.summary}")
+    elif args.command == "check":
+        from sanctuary_desktop.services import integrity
+
+        report = integrity.check(db)
+        for name, passed, detail in report.checks:
+            print(f"{'ok  ' if passed else 'FAIL'}  {name}" + (f": {detail}" if detail else ""))
+        print("No problems found." if report.ok else "Problems found; nothing was changed.")
+        return 0 if report.ok else 1
     else:  # argparse already refuses anything else
         raise AssertionError(args)
+    return 0
+
+
+def _import_archive(db: Database, args: argparse.Namespace) -> int:
+    from sanctuary_desktop.services import archive
+
+    preview = archive.preview_archive(db, args.archive)
+    choice = archive.ImportChoice(args.present)
+    choices = {
+        index: (choice if cohort.already_present else archive.ImportChoice.COPY)
+        for index, cohort in enumerate(preview.cohorts)
+    }
+    result = archive.import_archive(db, args.archive, choices).value
+    if result.imported:
+        print("Imported " + ", ".join(f"{c.name} (id {c.id})" for c in result.imported))
+    if result.skipped:
+        print("Skipped, kept the ones already here: " + ", ".join(result.skipped))
     return 0
 
 

@@ -8,6 +8,7 @@ import importlib.resources
 import logging
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,17 @@ from sanctuary_desktop.bootstrap import configure_logging, data_folder, database
 from sanctuary_desktop.store.location import PRIVATE_FILE
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from PySide6.QtCore import QObject, QTimer
     from PySide6.QtGui import QIcon
+
+    from sanctuary_desktop.services.opening import OpeningProblem
+    from sanctuary_desktop.store.database import Database
+    from sanctuary_desktop.store.location import DataFolder
+    from sanctuary_desktop.ui.context import AppContext
+    from sanctuary_desktop.ui.single_instance import SingleInstance
+    from sanctuary_desktop.ui.trouble_dialog import Way
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +55,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from sanctuary_desktop.domain.clock import SteadyClock
+    from sanctuary_desktop.services.opening import OpeningProblem, diagnose
     from sanctuary_desktop.services.runner import ServiceRunner
     from sanctuary_desktop.ui.context import AppContext
     from sanctuary_desktop.ui.errors import ErrorReporter
@@ -51,11 +63,9 @@ def run_gui(args: argparse.Namespace) -> int:
     from sanctuary_desktop.ui.gc_guard import GuiThreadCollector
     from sanctuary_desktop.ui.main_window import MainWindow
     from sanctuary_desktop.ui.service_client import ServiceClient
+    from sanctuary_desktop.ui.single_instance import SingleInstance
     from sanctuary_desktop.ui.theme import apply_theme
-
-    folder = data_folder(args.data_dir)
-    log_path = configure_logging(folder, verbose=args.verbose)
-    log.info("%s %s starting; data folder %s", APP_NAME, __version__, folder.root)
+    from sanctuary_desktop.ui.trouble_dialog import Way
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -68,25 +78,59 @@ def run_gui(args: argparse.Namespace) -> int:
     collector.start()
     app.setWindowIcon(app_icon())
 
-    runner = ServiceRunner(lambda: database_for(folder, args.database_url))
-    runner.start()  # opens and migrates the database while the window is drawn
-    events = Events()
-    settings = QSettings(str(private_settings_path(folder.root)), QSettings.Format.IniFormat)
-    ctx = AppContext(
-        services=ServiceClient(runner, events),
-        events=events,
-        settings=settings,
-        data_dir=folder.root,
-        log_path=log_path,
-        clock=SteadyClock(),  # the live timer's pace, kept right across sleep
-    )
+    data_dir: str | None = args.data_dir
+    while True:
+        try:
+            folder = data_folder(data_dir)
+        except OSError as error:
+            way, other = ask_about_trouble(diagnose(error), Path(data_dir or "."), None)
+            if way is Way.OTHER_FOLDER and other is not None:
+                data_dir = str(other)
+                continue
+            return 1
+        log_path = configure_logging(folder, verbose=args.verbose)
+        log.info("%s %s starting; data folder %s", APP_NAME, __version__, folder.root)
+        instance = SingleInstance(folder.root)
+        if not instance.acquire():
+            return already_open(instance)
+
+        runner = ServiceRunner(partial(database_for, folder, args.database_url))
+        opened = runner.start()  # opens, checks and migrates while the window is built
+        events = Events()
+        settings = QSettings(str(private_settings_path(folder.root)), QSettings.Format.IniFormat)
+        ctx = AppContext(
+            services=ServiceClient(runner, events),
+            events=events,
+            settings=settings,
+            data_dir=folder.root,
+            log_path=log_path,
+            clock=SteadyClock(),  # the live timer's pace, kept right across sleep
+        )
+        window = MainWindow(ctx)
+        try:
+            opened.result()
+            break
+        except OpeningProblem as problem:
+            log.error("cannot open the data: %s", problem)
+            window.deleteLater()
+            runner.shutdown()
+            instance.release()
+            way, other = ask_about_trouble(problem, folder.database, folder.backups)
+            if way is Way.RESTORE:
+                if not restore_latest(folder):
+                    return 1
+            elif way is Way.OTHER_FOLDER and other is not None:
+                data_dir = str(other)
+            else:
+                return 1
+
     reporter = ErrorReporter(log_path=log_path)
     reporter.install()
     ctx.services.unexpected_error.connect(reporter.show_error)
-
-    window = MainWindow(ctx)
     reporter.parent_widget = window
+    instance.come_forward.connect(window.come_forward)
     window.show()
+    schedule_backups(ctx, window)
 
     async def until_quit() -> None:
         closing = asyncio.Event()
@@ -98,5 +142,83 @@ def run_gui(args: argparse.Namespace) -> int:
             loop_runner.run(until_quit())
     finally:
         runner.shutdown()
+        instance.release()
         log.info("closed")
     return 0
+
+
+def schedule_backups(ctx: AppContext, window: QObject) -> QTimer:
+    """A backup at start-up, and one a day for as long as the app stays open."""
+    from PySide6.QtCore import QTimer
+
+    from sanctuary_desktop.services import backups
+
+    ctx.services.call(backups.take, "startup", keep=ctx.backups_kept)
+    timer = QTimer(window)
+    timer.setInterval(60 * 60 * 1000)  # look every hour; a backup is due after 24 h
+    timer.timeout.connect(
+        lambda: ctx.services.call(backup_if_due, ctx.clock(), keep=ctx.backups_kept)
+    )
+    timer.start()
+    return timer
+
+
+def backup_if_due(db: Database, now: datetime, *, keep: int) -> None:
+    from sanctuary_desktop.services import backups
+    from sanctuary_desktop.store.backups import daily_backup_due
+
+    if db.backups_dir is not None and daily_backup_due(db.backups_dir, now):
+        backups.take(db, "daily", keep=keep)
+
+
+def ask_about_trouble(
+    problem: OpeningProblem, database: Path, backups: Path | None
+) -> tuple[Way, Path | None]:
+    from sanctuary_desktop.store.backups import latest_good_backup
+    from sanctuary_desktop.ui.trouble_dialog import TroubleDialog
+
+    backup = latest_good_backup(backups) if backups is not None and backups.exists() else None
+    dialog = TroubleDialog(problem, database, backup)
+    dialog.exec()
+    return dialog.way, dialog.other_folder
+
+
+def restore_latest(folder: DataFolder) -> bool:
+    """Put the latest good backup in place; the unreadable file is kept aside."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from sanctuary_desktop.store.backups import (
+        BackupProblem,
+        latest_good_backup,
+        restore_backup,
+    )
+
+    backup = latest_good_backup(folder.backups)
+    if backup is None:
+        return False
+    try:
+        kept = restore_backup(backup.path, folder.database, folder.backups)
+    except (BackupProblem, OSError) as error:
+        QMessageBox.critical(None, "The backup could not be restored", str(error))
+        return False
+    log.warning("restored %s; the previous file is kept as %s", backup.path.name, kept)
+    return True
+
+
+def already_open(instance: SingleInstance) -> int:
+    """A second launch on the same data folder: bring the first copy forward instead."""
+    from PySide6.QtWidgets import QMessageBox
+
+    if instance.ask_holder_to_come_forward():
+        log.info("already open; the running copy was asked to come forward")
+        print("Sanctuary Desktop is already open with this data folder.", flush=True)
+        return 0
+    pid = instance.holder()
+    QMessageBox.information(
+        None,
+        APP_NAME,
+        "Sanctuary Desktop is already open with this data folder"
+        + (f" (process {pid})" if pid else "")
+        + ". Use that window, or close it first.",
+    )
+    return 1

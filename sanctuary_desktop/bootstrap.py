@@ -76,3 +76,23 @@ def pdf_preferences(settings_file: Path) -> tuple[str, str]:
         paper if paper in ("a4", "letter") else "a4",
         zone_name if is_valid_zone(zone_name) else "UTC",
     )
+
+
+def app_holding(folder: DataFolder) -> int | None:
+    """The process id of a running app that holds this data folder, if any.
+
+    The app keeps a QLockFile in the folder; its first line is the owner's process id.
+    Read here without Qt, so headless commands can refuse to pull data from under it.
+    """
+    lock = folder.root / "sanctuary.lock"
+    try:
+        pid = int(lock.read_text(encoding="utf-8").splitlines()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # a lock left by a copy that crashed
+    except PermissionError:
+        return pid
+    return pid if pid != os.getpid() else None

@@ -129,3 +129,43 @@ def test_pdf_preferences_come_from_the_apps_settings(tmp_path: Path) -> None:
     assert pdf_preferences(settings) == ("a4", "UTC")
     settings.write_bytes(b"\xff\xfe garbage [[[")
     assert pdf_preferences(settings) == ("a4", "UTC")
+
+
+def test_backup_restore_check_and_archives_headless(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import stat
+
+    data = tmp_path / "data"
+    run(capsys, data, "demo")
+    copy = tmp_path / "copy.db"
+    code, out, err = run(capsys, data, "backup", "-o", str(copy))
+    assert code == 0, err
+    assert "1 cohort" in out and stat.S_IMODE(copy.stat().st_mode) == 0o600
+    code, out, _ = run(capsys, data, "check")
+    assert code == 0 and "No problems found" in out
+
+    archive = tmp_path / "all.sanctuary"
+    code, out, err = run(capsys, data, "export", "archive", "-o", str(archive))
+    assert code == 0, err
+    elsewhere = tmp_path / "elsewhere"
+    code, out, err = run(capsys, elsewhere, "import", str(archive))
+    assert code == 0 and "Tending the Commons" in out, err
+    code, out, _ = run(capsys, elsewhere, "import", str(archive))
+    assert code == 0 and "kept the ones already here" in out
+    code, out, _ = run(capsys, elsewhere, "list", "cohorts")
+    assert out.count("Tending the Commons") == 1
+
+    run(capsys, data, "demo")  # a second cohort, then back to the copy with one
+    code, out, err = run(capsys, data, "restore", str(copy))
+    assert code == 0, err
+    assert "kept as" in out
+    code, out, _ = run(capsys, data, "list", "cohorts")
+    assert out.count("Tending the Commons") == 1
+
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"\x00" * 5000)
+    code, _, err = run(capsys, data, "restore", str(garbage))
+    assert code == 2 and "not a Sanctuary Desktop backup" in err
+    code, _, err = run(capsys, data, "import", str(garbage))
+    assert code == 2 and "Archive" in err

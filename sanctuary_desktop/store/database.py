@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from sanctuary_desktop.store.location import PRIVATE_FILE
+from sanctuary_desktop.store.backups import take_backup
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +37,9 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         # Take the write lock up front so two writers wait instead of failing mid-transaction.
-        if connection.get_isolation_level() != "AUTOCOMMIT":
+        # get_isolation_level() reports the database's level, never AUTOCOMMIT: ask the
+        # connection's own options, which is where AUTOCOMMIT is set.
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -107,18 +107,7 @@ class Database:
         source = self.sqlite_path
         if source is None or self.backups_dir is None or not source.exists():
             return None
-        self.backups_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.backups_dir / f"sanctuary-{stamp}-{reason}.db"
-        partial = target.with_suffix(".partial")
-        with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
-            src.backup(dst)
-        dst.close()
-        src.close()
-        partial.chmod(PRIVATE_FILE)
-        partial.replace(target)
-        log.info("backup written: %s", target.name)
-        return target
+        return take_backup(source, self.backups_dir, reason)
 
     def dispose(self) -> None:
         self.engine.dispose()

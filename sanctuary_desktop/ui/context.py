@@ -14,7 +14,10 @@ from sanctuary_desktop.export.paper import PaperSize
 from sanctuary_desktop.ui.events import Events
 from sanctuary_desktop.ui.service_client import ServiceClient
 
-SETTINGS_VERSION = "v1"  # bump when saved window state would no longer fit
+SETTINGS_VERSION = "v1"
+DEFAULT_BACKUPS_KEPT = 20
+MIN_BACKUPS_KEPT = 3
+MAX_BACKUPS_KEPT = 500  # bump when saved window state would no longer fit
 
 
 def utc_now() -> datetime:
@@ -45,6 +48,19 @@ class AppContext:
 
     def set_facilitator_zone(self, name: str) -> None:
         self.settings.setValue(self.setting_key("facilitator_zone"), name)
+        self.settings.sync()
+
+    @property
+    def backups_kept(self) -> int:
+        """How many automatic backups to keep (the newest ones)."""
+        value = self.settings.value(self.setting_key("backups/keep"), DEFAULT_BACKUPS_KEPT)
+        try:
+            return max(MIN_BACKUPS_KEPT, min(MAX_BACKUPS_KEPT, int(str(value))))
+        except ValueError:
+            return DEFAULT_BACKUPS_KEPT
+
+    def set_backups_kept(self, count: int) -> None:
+        self.settings.setValue(self.setting_key("backups/keep"), count)
         self.settings.sync()
 
     @property

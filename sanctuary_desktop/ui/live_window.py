@@ -53,7 +53,7 @@ from sanctuary_desktop.domain.timer import (
     Signal as TimerSignal,
 )
 from sanctuary_desktop.domain.zones import city_of, zone
-from sanctuary_desktop.services import live
+from sanctuary_desktop.services import backups, live
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.live_notes import NotesPane
 from sanctuary_desktop.ui.live_record import RecordView
@@ -576,6 +576,9 @@ class LiveWindow(QMainWindow):
             self._play(tick.signals)
         snap = tick.snapshot
         previous, self.snapshot = self.snapshot, snap
+        if previous is not None and previous.phase is not snap.phase is Phase.FINISHED:
+            # Right after the call, while nothing else is happening: a backup.
+            self.ctx.services.call(backups.take, "after-call", keep=self.ctx.backups_kept)
         self._show(snap, previous)
         if self.display is not None and self.display.isVisible():
             self.display.show_snapshot(snap, self._names())

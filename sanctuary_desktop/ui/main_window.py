@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QUrl
@@ -21,10 +22,18 @@ from PySide6.QtWidgets import (
 
 from sanctuary_desktop import APP_NAME, __version__
 from sanctuary_desktop.domain.zones import city_of, zone
-from sanctuary_desktop.services import live
+from sanctuary_desktop.services import archive, live
 from sanctuary_desktop.ui.calendar_page import CalendarPage
 from sanctuary_desktop.ui.cohorts_page import CohortsPage
 from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.data_dialogs import (
+    ArchiveImportDialog,
+    RestoreDialog,
+    choose_archive_to_open,
+    choose_archive_to_save,
+    import_summary,
+)
+from sanctuary_desktop.ui.pdf_export import file_name
 from sanctuary_desktop.ui.protocols_page import ProtocolsPage
 from sanctuary_desktop.ui.settings_dialog import SettingsDialog
 
@@ -79,6 +88,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.restore_state()
         ctx.services.call(live.unfinished_runs, then=self.offer_to_resume)
+
+    def come_forward(self) -> None:
+        """Another launch on this data folder asked for this window instead."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def open_live(self, call_id: int) -> LiveWindow:
         """The call's live window, made on first use (its module loads only then)."""
@@ -135,6 +152,11 @@ class MainWindow(QMainWindow):
         )
         self._action(file_menu, "Open a &sample cohort", self.cohorts_page.open_sample)
         file_menu.addSeparator()
+        self._action(file_menu, "&Import an archive…", self.import_archive)
+        self._action(file_menu, "&Export this cohort to an archive…", self.export_cohort)
+        self._action(file_menu, "Export &everything to an archive…", self.export_everything)
+        self._action(file_menu, "&Restore from a backup…", self.restore_backup)
+        file_menu.addSeparator()
         self._action(
             file_menu, "Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences
         )
@@ -161,6 +183,66 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    # -- moving and restoring data ---------------------------------------------------
+
+    def export_cohort(self) -> None:
+        plan = self.cohorts_page.plan
+        if plan is None:
+            self.statusBar().showMessage("Choose a cohort first.", 5000)
+            return
+        self._export([plan.cohort.id], file_name(plan.cohort.name).replace(".pdf", ".sanctuary"))
+
+    def export_everything(self) -> None:
+        self._export(None, "Sanctuary Desktop, all cohorts.sanctuary")
+
+    def _export(self, cohort_ids: list[int] | None, suggested: str) -> None:
+        dialog = choose_archive_to_save(self, suggested)
+
+        def write(path: str) -> None:
+            self.ctx.services.call(
+                archive.export_archive,
+                Path(path),
+                cohort_ids,
+                then=lambda summary: self.statusBar().showMessage(
+                    f"Saved {len(summary.cohorts)} cohort(s) to {summary.path}", 10000
+                ),
+                failed=lambda error: self.statusBar().showMessage(str(error), 10000),
+            )
+
+        dialog.fileSelected.connect(write)
+        self.file_dialog = dialog
+        dialog.open()
+
+    def import_archive(self) -> None:
+        dialog = choose_archive_to_open(self)
+
+        def preview(path: str) -> None:
+            importer = ArchiveImportDialog(self.ctx, Path(path), self)
+            importer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            importer.accepted.connect(lambda: self._imported(importer))
+            self.import_dialog = importer
+            importer.open()
+
+        dialog.fileSelected.connect(preview)
+        self.file_dialog = dialog
+        dialog.open()
+
+    def _imported(self, importer: ArchiveImportDialog) -> None:
+        if importer.import_result is not None:
+            self.statusBar().showMessage(import_summary(importer.import_result), 10000)
+
+    def restore_backup(self) -> None:
+        if self.live_windows:
+            self.statusBar().showMessage("Close the live call first, then restore.", 8000)
+            return
+        dialog = RestoreDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage("The backup was restored.", 10000)
+        )
+        self.restore_dialog = dialog
+        dialog.open()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx, self)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -15,7 +16,7 @@ from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.zones import is_valid_zone
 from sanctuary_desktop.export.paper import PaperSize
 from sanctuary_desktop.services.views import Topic
-from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.context import MAX_BACKUPS_KEPT, MIN_BACKUPS_KEPT, AppContext
 from sanctuary_desktop.ui.widgets import FieldForm, ZonePicker
 
 
@@ -34,6 +35,15 @@ class SettingsDialog(QDialog):
             self.paper.addItem(size.label, size.value)
         self.paper.setCurrentIndex(self.paper.findData(ctx.paper.value))
         self.form.add_row("Paper size", self.paper)
+        self.keep = QSpinBox()
+        self.keep.setRange(MIN_BACKUPS_KEPT, MAX_BACKUPS_KEPT)
+        self.keep.setValue(ctx.backups_kept)
+        self.keep.setSuffix(" backups")
+        self.keep.setToolTip(
+            "Taken at start-up, once a day, before each upgrade and after each live call; "
+            "the oldest go first"
+        )
+        self.form.add_row("Keep the newest", self.keep)
         hint = QLabel(
             "Calls are shown in your time zone, with everyone else's local time beside them. "
             "Change it when you travel."
@@ -59,6 +69,7 @@ class SettingsDialog(QDialog):
             return
         self.ctx.set_facilitator_zone(name)
         self.ctx.set_paper(PaperSize(str(self.paper.currentData())))
+        self.ctx.set_backups_kept(self.keep.value())
         # Every page shows times in this zone: let them all redraw.
         self.ctx.events.data_changed.emit(frozenset(Topic))
         self.accept()

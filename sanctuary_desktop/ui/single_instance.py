@@ -1,0 +1,85 @@
+"""One copy of the app per data folder.
+
+Two copies writing one SQLite file is how such files get corrupted, so the first copy
+holds a lock file in the data folder. A second launch cannot take the lock; it asks the
+first, through a local socket named after the folder (a Unix socket or a Windows named
+pipe, never the network), to bring its window forward, and then quits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+log = logging.getLogger(__name__)
+
+LOCK_NAME = "sanctuary.lock"
+WAIT_MS = 1000
+
+
+def channel_name(folder: Path) -> str:
+    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:20]
+    return f"sanctuary-desktop-{digest}"
+
+
+class SingleInstance(QObject):
+    come_forward = Signal()  # a second launch asked for this copy's window
+
+    def __init__(self, folder: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.folder = folder
+        self.lock = QLockFile(str(folder / LOCK_NAME))
+        # Held for as long as the app runs: only a dead owner's lock is stale.
+        self.lock.setStaleLockTime(0)
+        self.name = channel_name(folder)
+        self.server: QLocalServer | None = None
+
+    def acquire(self) -> bool:
+        """Take the folder for this copy; False when another live copy holds it."""
+        if not self.lock.tryLock(100):
+            return False
+        QLocalServer.removeServer(self.name)  # left behind by a copy that crashed
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if server.listen(self.name):
+            server.newConnection.connect(self._answer)
+            self.server = server
+        else:
+            log.warning("could not listen for other launches: %s", server.errorString())
+        return True
+
+    def holder(self) -> int | None:
+        """The process id holding the folder, if the lock file says."""
+        info = self.lock.getLockInfo()
+        return int(info[0]) if info and info[0] else None
+
+    def ask_holder_to_come_forward(self) -> bool:
+        socket = QLocalSocket()
+        socket.connectToServer(self.name)
+        if not socket.waitForConnected(WAIT_MS):
+            return False
+        socket.write(b"show\n")
+        sent = socket.waitForBytesWritten(WAIT_MS)
+        socket.disconnectFromServer()
+        return sent
+
+    def _answer(self) -> None:
+        assert self.server is not None
+        while self.server.hasPendingConnections():
+            connection = self.server.nextPendingConnection()
+            connection.readyRead.connect(lambda c=connection: self._read(c))
+            connection.disconnected.connect(connection.deleteLater)
+
+    def _read(self, connection: QLocalSocket) -> None:
+        if bytes(connection.readAll().data()).strip() == b"show":
+            self.come_forward.emit()
+
+    def release(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        self.lock.unlock()
