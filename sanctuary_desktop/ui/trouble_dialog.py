@@ -49,7 +49,7 @@ class TroubleDialog(QDialog):
         self.way = Way.QUIT
         self.other_folder: Path | None = None
         self.setWindowTitle("Sanctuary Desktop cannot open your data")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(660)
 
         icon = QLabel()
         icon.setPixmap(
@@ -66,7 +66,7 @@ class TroubleDialog(QDialog):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         details = QPlainTextEdit(problem.detail)
         details.setReadOnly(True)
-        details.setMaximumHeight(70)
+        details.setMaximumHeight(56)
         details.setAccessibleName("What the system reported")
 
         self.restore_button = QPushButton()
@@ -75,7 +75,7 @@ class TroubleDialog(QDialog):
         offer_restore = backup is not None and problem.restoring_helps
         if backup is not None and offer_restore:
             self.restore_button.setText(
-                f"Restore the backup of {backup.taken_at.astimezone():%a %d %b %Y, %H:%M}"
+                f"Restore the backup of {backup.taken_at.astimezone():%d %b %Y, %H:%M}"
             )
             self.restore_button.setToolTip(
                 f"It holds {backup.summary}. The file that cannot be opened is kept aside, "
