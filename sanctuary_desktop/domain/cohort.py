@@ -7,11 +7,13 @@ from dataclasses import dataclass, replace
 from datetime import date, time
 from enum import StrEnum
 
-from sanctuary_desktop.domain.errors import Collector
+from sanctuary_desktop.domain.errors import Collector, check_saveable
 from sanctuary_desktop.domain.zones import is_valid_zone
 
 MAX_NAME = 200
 MAX_TEXT = 20_000
+MAX_ORGANISATION = 300  # the columns' sizes
+MAX_EMAIL = 320
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -77,6 +79,16 @@ class CohortDraft:
         if len(draft.notes) > MAX_TEXT:
             errors.add("Notes", f"must be at most {MAX_TEXT} characters")
         draft.waking_hours.validate(errors)
+        check_saveable(
+            errors,
+            [
+                ("Name", draft.name),
+                ("Focus", draft.focus),
+                ("Facilitators", draft.facilitators),
+                ("Home time zone", draft.home_tz),
+                ("Notes", draft.notes),
+            ],
+        )
         errors.raise_if_any()
         return draft
 
@@ -114,5 +126,19 @@ class ParticipantDraft:
             errors.add("Years in practice", "must be between 0 and 80")
         if len(draft.notes) > MAX_TEXT:
             errors.add("Notes", f"must be at most {MAX_TEXT} characters")
+        if len(draft.organisation) > MAX_ORGANISATION:
+            errors.add("Organisation", f"must be at most {MAX_ORGANISATION} characters")
+        if len(draft.email) > MAX_EMAIL:
+            errors.add("Email", f"must be at most {MAX_EMAIL} characters")
+        check_saveable(
+            errors,
+            [
+                ("Name", draft.name),
+                ("Email", draft.email),
+                ("Organisation", draft.organisation),
+                ("Time zone", draft.time_zone),
+                ("Notes", draft.notes),
+            ],
+        )
         errors.raise_if_any()
         return draft

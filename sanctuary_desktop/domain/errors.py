@@ -45,3 +45,12 @@ class Collector:
     def raise_if_any(self) -> None:
         if self._errors:
             raise ValidationError(self._errors)
+
+
+def check_saveable(errors: Collector, fields: Iterable[tuple[str, str]]) -> None:
+    """Text with a lone surrogate (pasted from a broken source) cannot be stored as UTF-8."""
+    for field, value in fields:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            errors.add(field, "contains a character that cannot be saved")

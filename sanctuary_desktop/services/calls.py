@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from sanctuary_desktop.domain.errors import Collector, ValidationError
+from sanctuary_desktop.domain.errors import Collector, ValidationError, check_saveable
 from sanctuary_desktop.domain.schedule import Cadence, generate_starts, local_to_utc
 from sanctuary_desktop.domain.zones import zone
 from sanctuary_desktop.services.cohorts import load_call, load_cohort
@@ -90,11 +90,23 @@ def generate_series(
         return Outcome.of([v for v in views if v.starts_at in starts], Topic.CALLS)
 
 
+MAX_TITLE = 200  # the column's size
+
+
+def _check_texts(title: str, notes: str = "") -> None:
+    errors = Collector()
+    if len(title.strip()) > MAX_TITLE:
+        errors.add("Title", f"must be at most {MAX_TITLE} characters")
+    check_saveable(errors, [("Title", title), ("Notes", notes)])
+    errors.raise_if_any()
+
+
 def add_call(
     db: Database, cohort_id: int, starts_at: datetime, minutes: int, *, title: str = ""
 ) -> Outcome[CallView]:
     _check_instant(starts_at)
     _check_minutes(minutes)
+    _check_texts(title)
     with db.unit_of_work() as session:
         load_cohort(session, cohort_id)
         call = Call(cohort_id=cohort_id, starts_at=starts_at, minutes=minutes, title=title.strip())
@@ -114,6 +126,7 @@ def update_call(
     """Move or re-time one call; calendars see a new revision of the same event."""
     _check_instant(starts_at)
     _check_minutes(minutes)
+    _check_texts(title, notes)
     with db.unit_of_work() as session:
         call = load_call(session, call_id)
         if call.starts_at != starts_at or call.minutes != minutes:

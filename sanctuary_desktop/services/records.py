@@ -16,6 +16,9 @@ from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import Attendance, Note, Participant, utc_now
 
+MAX_NOTE = 50_000
+MAX_TAGS = 500  # the column's size
+
 
 class NoteKind(StrEnum):
     NOTE = "note"
@@ -137,12 +140,29 @@ def _checked(
 ) -> tuple[str, tuple[str, ...]]:
     errors = Collector()
     text = text.strip()
+    clean_tags = tuple(sorted({t.strip().lower() for t in tags if t.strip()}))
     if not text:
         errors.add("Note", "must not be empty")
+    elif len(text) > MAX_NOTE:
+        errors.add("Note", f"must be at most {MAX_NOTE:,} characters")
+    elif not _encodable(text):
+        errors.add("Note", "contains a character that cannot be saved")
+    if len(",".join(clean_tags)) > MAX_TAGS:
+        errors.add("Themes", f"must be at most {MAX_TAGS} characters together")
+    elif not all(_encodable(tag) for tag in clean_tags):
+        errors.add("Themes", "contain a character that cannot be saved")
     if kind is NoteKind.ACTION and owner_id is None:
         errors.add("Owner", "an action needs someone who owns it")
     errors.raise_if_any()
-    return text, tuple(sorted({t.strip().lower() for t in tags if t.strip()}))
+    return text, clean_tags
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, pasted from a broken source
+        return False
+    return True
 
 
 def _check_owner(session: Session, call_id: int, owner_id: int | None) -> None:
