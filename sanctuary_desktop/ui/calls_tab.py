@@ -41,7 +41,7 @@ from sanctuary_desktop.domain.schedule import (
 )
 from sanctuary_desktop.domain.timeplan import Band, LocalSlot, local_slots
 from sanctuary_desktop.domain.zones import city_of, zone
-from sanctuary_desktop.services import calendar_export, calls
+from sanctuary_desktop.services import calls
 from sanctuary_desktop.services.views import CallView, CohortPlan
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.pdf_export import open_session_notes
@@ -624,6 +624,8 @@ class CallsTab(QWidget):
     def write_ics(self, path: Path, call_id: int | None = None) -> None:
         if self.plan is None:
             return
+        from sanctuary_desktop.services import calendar_export  # loads icalendar on first use
+
         self.ctx.services.call(
             calendar_export.write_cohort_calendar,
             self.plan.cohort.id,

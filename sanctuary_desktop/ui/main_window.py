@@ -22,22 +22,16 @@ from PySide6.QtWidgets import (
 
 from sanctuary_desktop import APP_NAME, __version__
 from sanctuary_desktop.domain.zones import city_of, zone
-from sanctuary_desktop.services import archive, live
+from sanctuary_desktop.services import live
 from sanctuary_desktop.ui.calendar_page import CalendarPage
 from sanctuary_desktop.ui.cohorts_page import CohortsPage
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.data_dialogs import (
-    ArchiveImportDialog,
-    RestoreDialog,
-    choose_archive_to_open,
-    choose_archive_to_save,
-    import_summary,
-)
 from sanctuary_desktop.ui.pdf_export import file_name
 from sanctuary_desktop.ui.protocols_page import ProtocolsPage
 from sanctuary_desktop.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
+    from sanctuary_desktop.ui.data_dialogs import ArchiveImportDialog
     from sanctuary_desktop.ui.live_window import LiveWindow
 
 log = logging.getLogger(__name__)
@@ -197,6 +191,9 @@ class MainWindow(QMainWindow):
         self._export(None, "Sanctuary Desktop, all cohorts.sanctuary")
 
     def _export(self, cohort_ids: list[int] | None, suggested: str) -> None:
+        from sanctuary_desktop.services import archive
+        from sanctuary_desktop.ui.data_dialogs import choose_archive_to_save
+
         dialog = choose_archive_to_save(self, suggested)
 
         def write(path: str) -> None:
@@ -215,6 +212,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def import_archive(self) -> None:
+        from sanctuary_desktop.ui.data_dialogs import ArchiveImportDialog, choose_archive_to_open
+
         dialog = choose_archive_to_open(self)
 
         def preview(path: str) -> None:
@@ -229,6 +228,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _imported(self, importer: ArchiveImportDialog) -> None:
+        from sanctuary_desktop.ui.data_dialogs import import_summary
+
         if importer.import_result is not None:
             self.statusBar().showMessage(import_summary(importer.import_result), 10000)
 
@@ -236,6 +237,8 @@ class MainWindow(QMainWindow):
         if self.live_windows:
             self.statusBar().showMessage("Close the live call first, then restore.", 8000)
             return
+        from sanctuary_desktop.ui.data_dialogs import RestoreDialog
+
         dialog = RestoreDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(
