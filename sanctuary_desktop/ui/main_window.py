@@ -28,6 +28,7 @@ from sanctuary_desktop.ui.cohorts_page import CohortsPage
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.pdf_export import file_name
 from sanctuary_desktop.ui.protocols_page import ProtocolsPage
+from sanctuary_desktop.ui.search_page import SearchPage
 from sanctuary_desktop.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
@@ -53,10 +54,12 @@ class MainWindow(QMainWindow):
         self.cohorts_page = CohortsPage(ctx)
         self.calendar_page = CalendarPage(ctx)
         self.protocols_page = ProtocolsPage(ctx)
+        self.search_page = SearchPage(ctx)
         for title, page in (
             ("Cohorts", self.cohorts_page),
             ("Calendar", self.calendar_page),
             ("Protocols", self.protocols_page),
+            ("Search", self.search_page),
         ):
             self.sidebar.addItem(title)
             self.stack.addWidget(page)
@@ -82,6 +85,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.restore_state()
         ctx.services.call(live.unfinished_runs, then=self.offer_to_resume)
+
+    def open_search(self) -> None:
+        self.show_page(3)
+        self.search_page.focus_search()
 
     def come_forward(self) -> None:
         """Another launch on this data folder asked for this window instead."""
@@ -161,6 +168,7 @@ class MainWindow(QMainWindow):
         self._action(view, "&Cohorts", lambda: self.show_page(0), QKeySequence("Ctrl+1"))
         self._action(view, "C&alendar", lambda: self.show_page(1), QKeySequence("Ctrl+2"))
         self._action(view, "&Protocols", lambda: self.show_page(2), QKeySequence("Ctrl+3"))
+        self._action(view, "&Search", self.open_search, QKeySequence.StandardKey.Find)
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self.about)
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services.runner import ServiceRunner
@@ -40,8 +40,9 @@ class ServiceClient(QObject):
         self.runner = runner
         self.events = events
         self._pending = 0
-        # Emitted from the worker thread, so Qt queues it to this object's (GUI) thread.
-        self._done.connect(self._deliver)
+        # Always queued: when the worker finishes before add_done_callback, the callback
+        # runs on the GUI thread itself, and a direct call would answer inside call().
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
     def idle(self) -> bool:

@@ -89,6 +89,11 @@ def test_a_database_holding_data_at_0001_upgrades_with_a_backup(folder: DataFold
     db.dispose()
 
 
+def not_the_search_index(name: str | None, type_: str, _parents: object) -> bool:
+    """As env.py's include_name: the notes' FTS5 tables are made in raw SQL, not modelled."""
+    return not (type_ == "table" and name is not None and name.startswith("notes_fts"))
+
+
 def test_the_migrated_schema_matches_the_models(folder: DataFolder) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -98,6 +103,7 @@ def test_the_migrated_schema_matches_the_models(folder: DataFolder) -> None:
     db = Database(folder.sqlite_url, backups_dir=folder.backups)
     db.migrate()
     with db.engine.connect() as conn:
-        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": not_the_search_index})
+        differences = compare_metadata(context, Base.metadata)
     db.dispose()
     assert differences == []

@@ -261,8 +261,10 @@ def test_only_one_load_in_flight_and_stale_answers_are_dropped(
     assert len(sent) <= 2  # the first, and at most one more if the first finished at once
     settle(qtbot, calendar_ctx)
     assert sent[-1] == page.month_range()
-    assert len(applied) == 1  # only the answer for December was shown
-    assert [c.label for c in applied[0]] == ["Call 5 of 7"]  # 30 Nov to 3 Jan
+    # Only answers for December were shown (30 Nov to 3 Jan): October's and November's
+    # were dropped. A slow machine may see December's answer twice, never another month's.
+    assert applied
+    assert all([c.label for c in rows] == ["Call 5 of 7"] for rows in applied)
 
 
 # -- the agenda -------------------------------------------------------------------------
