@@ -10,7 +10,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("timer_idle.py", "export_speed.py")
+SCRIPTS = (
+    "timer_idle.py",
+    "export_speed.py",
+    "startup.py",
+    "big_database.py",
+    "export_pause.py",
+)
 
 
 def main() -> int:

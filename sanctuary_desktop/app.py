@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sanctuary_desktop.ui.trouble_dialog import Way
 
 log = logging.getLogger(__name__)
+STARTED_MS = 3000  # by then the window and its first lists are shown
 
 
 def private_settings_path(root: Path) -> Path:
@@ -51,7 +52,7 @@ def app_icon() -> QIcon:
 def run_gui(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_API", "pyside6")  # qasync would otherwise look for PyQt first
     import qasync
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from sanctuary_desktop.domain.clock import SteadyClock
@@ -131,6 +132,8 @@ def run_gui(args: argparse.Namespace) -> int:
     instance.come_forward.connect(window.come_forward)
     window.show()
     schedule_backups(ctx, window)
+    # The pages and the first lists are built by then; later collections skip them.
+    QTimer.singleShot(STARTED_MS, collector.freeze)
 
     async def until_quit() -> None:
         closing = asyncio.Event()
@@ -153,7 +156,10 @@ def schedule_backups(ctx: AppContext, window: QObject) -> QTimer:
 
     from sanctuary_desktop.services import backups
 
-    ctx.services.call(backups.take, "startup", keep=ctx.backups_kept)
+    # A little after start-up, not ahead of the first lists the facilitator waits for.
+    QTimer.singleShot(
+        STARTED_MS, lambda: ctx.services.call(backups.take, "startup", keep=ctx.backups_kept)
+    )
     timer = QTimer(window)
     timer.setInterval(60 * 60 * 1000)  # look every hour; a backup is due after 24 h
     timer.timeout.connect(

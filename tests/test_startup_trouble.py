@@ -115,10 +115,24 @@ def test_restoring_the_latest_backup_opens_the_app_and_keeps_the_damaged_file(
 ) -> None:
     data = tmp_path / "profile"
     make_sample(data)
-    # A normal start takes a start-up backup; then the file is ruined.
-    first = start(TROUBLE, "--data-dir", str(data), "quit")
-    out, err = first.communicate(timeout=120)
-    assert "WINDOW SHOWN" in out, err
+    # A backup in the data folder (as start-up, daily and after-call ones are), then ruin.
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sanctuary_desktop",
+            "--data-dir",
+            str(data),
+            "backup",
+            "-o",
+            str(tmp_path / "copy.db"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
     garbage = b"not a database any more " * 500
     (data / "sanctuary.db").write_bytes(garbage)
     for suffix in ("-wal", "-shm"):

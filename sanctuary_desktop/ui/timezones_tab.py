@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QResizeEvent
+from PySide6.QtGui import QColor, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -242,6 +242,7 @@ class TimeZonesTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.plan: CohortPlan | None = None
+        self._suggestions_stale = False
         self.confirm_box: QMessageBox | None = None
         self._upcoming: list[CallView] = []
         self._grid_rows: list[GridRow] = []
@@ -429,8 +430,16 @@ class TimeZonesTab(QWidget):
         self._show_empty(not plan.people)
         self._refresh_fairness()
         self._refresh_planner()
-        self._refresh_suggestions()
+        # Suggesting times weighs every call against every person: only for a tab in view.
+        self._suggestions_stale = True
+        if self.isVisible():
+            self._refresh_suggestions()
         self._update_buttons()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._suggestions_stale and self.plan is not None:
+            self._refresh_suggestions()
 
     @property
     def _home(self) -> str:
@@ -632,6 +641,7 @@ class TimeZonesTab(QWidget):
 
     def _refresh_suggestions(self) -> None:
         assert self.plan is not None
+        self._suggestions_stale = False
         cohort = self.plan.cohort
         people = self.plan.people
         days = calls.local_dates(self.plan.calls, cohort.home_tz)
