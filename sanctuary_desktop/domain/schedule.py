@@ -19,6 +19,23 @@ from sanctuary_desktop.domain.errors import Collector
 
 MAX_CALLS = 200
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# English names on purpose: strftime's %a and %b follow the system locale.
+WEEKDAY_ABBREVIATIONS = tuple(name[:3] for name in WEEKDAY_NAMES)
+MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTH_NAMES)
 LAST_WEEK = -1
 _ORDINALS = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", LAST_WEEK: "Last"}
 

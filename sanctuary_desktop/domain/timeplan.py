@@ -15,9 +15,9 @@ from itertools import permutations
 
 from sanctuary_desktop.domain import zones
 from sanctuary_desktop.domain.cohort import WakingHours
-from sanctuary_desktop.domain.schedule import local_to_utc
+from sanctuary_desktop.domain.schedule import WEEKDAY_ABBREVIATIONS, local_to_utc
 
-_WEEKDAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAY_ABBREVIATIONS = WEEKDAY_ABBREVIATIONS
 # Up to an hour beyond waking hours is an early morning or a late evening, not the night.
 _EDGE_MARGIN = timedelta(hours=1)
 _NOON = time(12)

@@ -19,6 +19,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepInFrame, Paragraph, Spacer, Table
 
+from sanctuary_desktop.domain.schedule import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    WEEKDAY_ABBREVIATIONS,
+    WEEKDAY_NAMES,
+)
 from sanctuary_desktop.export.pdf import (
     ACCENT,
     ACCENT_LIGHT,
@@ -36,23 +42,10 @@ from sanctuary_desktop.export.pdf import (
     text,
 )
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_LONG_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_LONG_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_WEEKDAYS = WEEKDAY_ABBREVIATIONS
+_MONTHS = MONTH_ABBREVIATIONS
+_LONG_WEEKDAYS = WEEKDAY_NAMES
+_LONG_MONTHS = MONTH_NAMES
 OUT_OF_HOURS_FILL = "#fbe9d0"
 NIGHT_FILL = "#f4d3a6"
 CANCELLED_TEXT = "#9aa0a6"

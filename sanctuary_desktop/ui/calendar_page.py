@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from sanctuary_desktop.domain.schedule import MONTH_NAMES, WEEKDAY_NAMES
 from sanctuary_desktop.domain.zones import city_of, zone
 from sanctuary_desktop.services import calls
 from sanctuary_desktop.services.views import CallView, Topic
@@ -68,21 +69,7 @@ from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, Index, RowsModel
 from sanctuary_desktop.ui.theme import ACCENT, TEXT_MUTED
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = WEEKDAY_NAMES
 
 # Calm, distinguishable cohort colours: (strong, tint). The strong one draws the chip's edge
 # and its time; the tint fills it. Dark text on every tint reads well (WCAG AA).

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from sanctuary_desktop.domain import zones
 from sanctuary_desktop.domain.errors import ValidationError
-from sanctuary_desktop.domain.schedule import format_date, local_to_utc
+from sanctuary_desktop.domain.schedule import WEEKDAY_ABBREVIATIONS, format_date, local_to_utc
 from sanctuary_desktop.domain.timeplan import (
     Alternation,
     Band,
@@ -55,7 +55,7 @@ from sanctuary_desktop.ui.theme import ACCENT, BAND_EDGE, BAND_GOOD, BAND_NIGHT
 Index = QModelIndex | QPersistentModelIndex
 
 # English whatever the process locale (Qt sets the C locale from the environment).
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = WEEKDAY_ABBREVIATIONS
 BAND_COLOURS = {Band.GOOD: BAND_GOOD, Band.EDGE: BAND_EDGE, Band.NIGHT: BAND_NIGHT}
 BAND_WORDS = {
     Band.GOOD: "in reasonable hours",
