@@ -10,6 +10,7 @@ from pathlib import Path
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.location import (
     ENV_DATABASE_URL,
+    LOCK_FILE,
     PRIVATE_FILE,
     DataFolder,
     resolve_data_dir,
@@ -84,7 +85,7 @@ def app_holding(folder: DataFolder) -> int | None:
     The app keeps a QLockFile in the folder; its first line is the owner's process id.
     Read here without Qt, so headless commands can refuse to pull data from under it.
     """
-    lock = folder.root / "sanctuary.lock"
+    lock = folder.root / LOCK_FILE
     try:
         pid = int(lock.read_text(encoding="utf-8").splitlines()[0])
     except (OSError, ValueError, IndexError):

@@ -22,7 +22,7 @@ from typing import Any, Generic, NoReturn, TypeVar
 
 from sanctuary_desktop.domain.agenda import agenda_from_json
 from sanctuary_desktop.domain.cohort import IntakeStatus
-from sanctuary_desktop.domain.errors import ValidationError
+from sanctuary_desktop.domain.errors import ValidationError, saveable
 from sanctuary_desktop.domain.protocols import protocol_from_json
 from sanctuary_desktop.domain.timer import Action
 from sanctuary_desktop.domain.zones import is_valid_zone
@@ -651,14 +651,6 @@ def _json(content: bytes, what: str) -> object:
         _damaged(f"{what} is not readable")
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _parse_instant(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
@@ -687,7 +679,7 @@ def _value(raw: object, column: Column, row: str) -> object:
         if type(raw) is not bool:
             _damaged(wrong)
         return raw
-    if not isinstance(raw, str) or not _encodable(raw):
+    if not isinstance(raw, str) or not saveable(raw):
         _damaged(wrong)
     if kind is Kind.TEXT:
         if column.max_length is not None and len(raw) > column.max_length:
@@ -854,7 +846,7 @@ def _manifest(content: bytes) -> tuple[int, str, datetime]:
     if version > ARCHIVE_VERSION:
         _newer(version)
     app_version = manifest.get("app_version")
-    if not isinstance(app_version, str) or not _encodable(app_version) or len(app_version) > 64:
+    if not isinstance(app_version, str) or not saveable(app_version) or len(app_version) > 64:
         _damaged("the app version in its manifest is not readable")
     created = manifest.get("created_at")
     created_at = _parse_instant(created) if isinstance(created, str) else None

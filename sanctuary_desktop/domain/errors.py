@@ -47,10 +47,16 @@ class Collector:
             raise ValidationError(self._errors)
 
 
-def check_saveable(errors: Collector, fields: Iterable[tuple[str, str]]) -> None:
+def saveable(text: str) -> bool:
     """Text with a lone surrogate (pasted from a broken source) cannot be stored as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_saveable(errors: Collector, fields: Iterable[tuple[str, str]]) -> None:
     for field, value in fields:
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
+        if not saveable(value):
             errors.add(field, "contains a character that cannot be saved")

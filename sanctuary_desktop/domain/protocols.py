@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import NoReturn, TypeVar
 
-from sanctuary_desktop.domain.errors import Collector, FieldError, ValidationError
+from sanctuary_desktop.domain.errors import Collector, FieldError, ValidationError, saveable
 
 DEFAULT_PROTOCOL_KEY = "peer-input-90"
 FILE_FORMAT = "sanctuary-desktop/protocol"
@@ -132,20 +132,12 @@ def ordered_bells(bells: Iterable[Bell]) -> list[Bell]:
     return sorted(bells, key=_BELL_ORDER.__getitem__)
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _check_text(errors: Collector, label: str, text: str, limit: int, *, required: bool) -> None:
     if required and not text:
         errors.add(label, "must not be empty")
     elif len(text) > limit:
         errors.add(label, f"must be at most {limit:,} characters")
-    elif not _encodable(text):
+    elif not saveable(text):
         errors.add(label, "contains a character that cannot be saved")
 
 

@@ -14,7 +14,7 @@ from sanctuary_desktop.store.backups import (
     restore_backup,
     take_backup,
 )
-from sanctuary_desktop.store.database import SCHEMA_HEAD, Database
+from sanctuary_desktop.store.database import Database, schema_is_newer
 
 FIELD = "Backup"
 
@@ -42,7 +42,7 @@ def restore(db: Database, backup: Path) -> Outcome[BackupInfo]:
         info = inspect_backup(backup)
         if not info.ok:
             raise BackupProblem(f"The backup is damaged: {info.problem}.")
-        if info.schema is not None and _is_newer(info.schema):
+        if info.schema is not None and schema_is_newer(info.schema):
             raise BackupProblem(
                 "This backup was made by a newer version of Sanctuary Desktop; "
                 "update the app to restore it."
@@ -54,10 +54,3 @@ def restore(db: Database, backup: Path) -> Outcome[BackupInfo]:
         raise ValidationError.single(FIELD, str(problem)) from None
     db.migrate()  # an older backup is brought up to date
     return Outcome(info, frozenset(Topic))
-
-
-def _is_newer(schema: str) -> bool:
-    try:
-        return int(schema) > int(SCHEMA_HEAD)
-    except ValueError:
-        return True  # not a revision this version knows

@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from sanctuary_desktop.store.database import SCHEMA_HEAD, Database
+from sanctuary_desktop.store.database import SCHEMA_HEAD, Database, schema_is_newer
 
 
 class Trouble(StrEnum):
@@ -87,7 +87,7 @@ def open_database(db: Database) -> Database:
         if db.is_sqlite:
             _quick_check(db)
         version = db.schema_version()
-        if version is not None and _is_newer(version):
+        if version is not None and schema_is_newer(version):
             raise OpeningProblem(
                 Trouble.NEWER, f"(schema {version}; this version reads {SCHEMA_HEAD})"
             )
@@ -105,13 +105,6 @@ def _quick_check(db: Database) -> None:
     if rows != ["ok"]:
         shown = "; ".join(str(row) for row in rows[:3])
         raise OpeningProblem(Trouble.DAMAGED, f"SQLite's check found: {shown}")
-
-
-def _is_newer(version: str) -> bool:
-    try:
-        return int(version) > int(SCHEMA_HEAD)
-    except ValueError:
-        return True  # not one of ours: a later branch of the schema
 
 
 def diagnose(error: BaseException) -> OpeningProblem:

@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from sanctuary_desktop.domain.errors import Collector, ValidationError
+from sanctuary_desktop.domain.errors import Collector, ValidationError, saveable
 from sanctuary_desktop.services.cohorts import load_call
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.database import Database
@@ -145,24 +145,16 @@ def _checked(
         errors.add("Note", "must not be empty")
     elif len(text) > MAX_NOTE:
         errors.add("Note", f"must be at most {MAX_NOTE:,} characters")
-    elif not _encodable(text):
+    elif not saveable(text):
         errors.add("Note", "contains a character that cannot be saved")
     if len(",".join(clean_tags)) > MAX_TAGS:
         errors.add("Themes", f"must be at most {MAX_TAGS} characters together")
-    elif not all(_encodable(tag) for tag in clean_tags):
+    elif not all(saveable(tag) for tag in clean_tags):
         errors.add("Themes", "contain a character that cannot be saved")
     if kind is NoteKind.ACTION and owner_id is None:
         errors.add("Owner", "an action needs someone who owns it")
     errors.raise_if_any()
     return text, clean_tags
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate, pasted from a broken source
-        return False
-    return True
 
 
 def _check_owner(session: Session, call_id: int, owner_id: int | None) -> None:

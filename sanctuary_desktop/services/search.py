@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from sanctuary_desktop.domain.cohort import IntakeStatus
 from sanctuary_desktop.services.records import NoteKind
+from sanctuary_desktop.services.views import call_label
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import Call, Cohort, Note, Participant
 
@@ -381,7 +382,7 @@ def _escape_like(word: str) -> str:
 
 
 def _call_labels(session: Session, cohort_ids: set[int]) -> dict[int, str]:
-    """Each call's label as CallView.label gives it: its title, or 'Call 3 of 7'."""
+    """Each call's label, numbered in SQL for every call of the cohorts at once."""
     held = case((Call.cancelled, 0), else_=1)
     rows = session.execute(
         select(
@@ -394,15 +395,7 @@ def _call_labels(session: Session, cohort_ids: set[int]) -> dict[int, str]:
             func.sum(held).over(partition_by=Call.cohort_id).label("total"),
         ).where(Call.cohort_id.in_(cohort_ids))
     )
-    labels: dict[int, str] = {}
-    for row in rows:
-        if row.title:
-            labels[row.id] = row.title
-        elif row.cancelled:
-            labels[row.id] = "Cancelled call"
-        else:
-            labels[row.id] = f"Call {row.number} of {row.total}"
-    return labels
+    return {row.id: call_label(row.title, row.cancelled, row.number, row.total) for row in rows}
 
 
 # -- people and cohorts -----------------------------------------------------------------

@@ -165,11 +165,16 @@ class CallView:
 
     @property
     def label(self) -> str:
-        if self.title:
-            return self.title
-        if self.cancelled:
-            return "Cancelled call"
-        return f"Call {self.number} of {self.of_total}"
+        return call_label(self.title, self.cancelled, self.number, self.of_total)
+
+
+def call_label(title: str, cancelled: bool, number: int, of_total: int) -> str:
+    """A call's own title, else "Call 3 of 7" (cancelled calls are not counted)."""
+    if title:
+        return title
+    if cancelled:
+        return "Cancelled call"
+    return f"Call {number} of {of_total}"
 
 
 def call_views(rows: Iterable[Call], cohort: Cohort) -> list[CallView]:

@@ -13,6 +13,7 @@ ENV_DATA_DIR = "SANCTUARY_DATA_DIR"
 ENV_DATABASE_URL = "SANCTUARY_DATABASE_URL"
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
+LOCK_FILE = "sanctuary.lock"  # held by the running app (ui/single_instance.py)
 
 
 def default_data_dir() -> Path:

@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
         if plan is None:
             self.statusBar().showMessage("Choose a cohort first.", 5000)
             return
-        self._export([plan.cohort.id], file_name(plan.cohort.name).replace(".pdf", ".sanctuary"))
+        self._export([plan.cohort.id], file_name(plan.cohort.name, suffix=".sanctuary"))
 
     def export_everything(self) -> None:
         self._export(None, "Sanctuary Desktop, all cohorts.sanctuary")

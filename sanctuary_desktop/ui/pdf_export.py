@@ -32,11 +32,11 @@ from sanctuary_desktop.ui.context import AppContext
 log = logging.getLogger(__name__)
 
 
-def file_name(*parts: str) -> str:
+def file_name(*parts: str, suffix: str = ".pdf") -> str:
     """A file name from a cohort and a document's name, safe on every system."""
     joined = " ".join(part for part in parts if part)
     cleaned = re.sub(r"[^\w\s.,()'-]", "_", joined).strip(" ._")
-    return (cleaned or "document")[:120] + ".pdf"
+    return (cleaned or "document")[:120] + suffix
 
 
 class PdfExportDialog(QDialog):

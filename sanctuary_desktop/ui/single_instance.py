@@ -15,9 +15,10 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from sanctuary_desktop.store.location import LOCK_FILE
+
 log = logging.getLogger(__name__)
 
-LOCK_NAME = "sanctuary.lock"
 WAIT_MS = 1000
 
 
@@ -32,7 +33,7 @@ class SingleInstance(QObject):
     def __init__(self, folder: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.folder = folder
-        self.lock = QLockFile(str(folder / LOCK_NAME))
+        self.lock = QLockFile(str(folder / LOCK_FILE))
         # Held for as long as the app runs: only a dead owner's lock is stale.
         self.lock.setStaleLockTime(0)
         self.name = channel_name(folder)
