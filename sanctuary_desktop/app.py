@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib.resources
 import logging
 import os
@@ -13,7 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sanctuary_desktop import APP_ID, APP_NAME, __version__
-from sanctuary_desktop.bootstrap import configure_logging, data_folder, database_for
+from sanctuary_desktop.bootstrap import (
+    LOG_NAME,
+    configure_logging,
+    data_folder,
+    database_for,
+    server_url,
+)
 from sanctuary_desktop.store.location import PRIVATE_FILE
 
 if TYPE_CHECKING:
@@ -50,23 +55,24 @@ def app_icon() -> QIcon:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    """Open the app. What start-up waits for is kept small: with the local file, the window
+    shows a first look at the cohort list (read through sqlite3 alone) before SQLAlchemy and
+    the rest of the UI load; those then load while the database thread opens the file."""
     os.environ.setdefault("QT_API", "pyside6")  # qasync would otherwise look for PyQt first
-    import qasync
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from sanctuary_desktop.domain.clock import SteadyClock
-    from sanctuary_desktop.services.opening import OpeningProblem, diagnose
+    from sanctuary_desktop.services.cohort_list import first_look
     from sanctuary_desktop.services.runner import ServiceRunner
     from sanctuary_desktop.ui.context import AppContext
-    from sanctuary_desktop.ui.errors import ErrorReporter
     from sanctuary_desktop.ui.events import Events
     from sanctuary_desktop.ui.gc_guard import GuiThreadCollector
     from sanctuary_desktop.ui.main_window import MainWindow
     from sanctuary_desktop.ui.service_client import ServiceClient
     from sanctuary_desktop.ui.single_instance import SingleInstance
     from sanctuary_desktop.ui.theme import apply_theme
-    from sanctuary_desktop.ui.trouble_dialog import Way
+    from sanctuary_desktop.ui.widgets import wait_until_painted
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -77,26 +83,26 @@ def run_gui(args: argparse.Namespace) -> int:
     apply_theme(app)
     collector = GuiThreadCollector(app)
     collector.start()
-    app.setWindowIcon(app_icon())
 
     data_dir: str | None = args.data_dir
     while True:
         try:
             folder = data_folder(data_dir)
         except OSError as error:
+            from sanctuary_desktop.services.opening import diagnose
+            from sanctuary_desktop.ui.trouble_dialog import Way
+
             way, other = ask_about_trouble(diagnose(error), Path(data_dir or "."), None)
             if way is Way.OTHER_FOLDER and other is not None:
                 data_dir = str(other)
                 continue
             return 1
-        log_path = configure_logging(folder, verbose=args.verbose)
-        log.info("%s %s starting; data folder %s", APP_NAME, __version__, folder.root)
         instance = SingleInstance(folder.root)
         if not instance.acquire():
             return already_open(instance)
 
-        runner = ServiceRunner(partial(database_for, folder, args.database_url))
-        opened = runner.start()  # opens, checks and migrates while the window is built
+        server = server_url(args.database_url)
+        runner = ServiceRunner(partial(database_for, folder, server))
         events = Events()
         settings = QSettings(str(private_settings_path(folder.root)), QSettings.Format.IniFormat)
         ctx = AppContext(
@@ -104,15 +110,30 @@ def run_gui(args: argparse.Namespace) -> int:
             events=events,
             settings=settings,
             data_dir=folder.root,
-            log_path=log_path,
+            log_path=folder.logs / LOG_NAME,
             clock=SteadyClock(),  # the live timer's pace, kept right across sleep
         )
-        window = MainWindow(ctx)
+        rows = None if server else first_look(folder.database, ctx.clock(), include_archived=False)
+        window = MainWindow(ctx, first_look=rows)
+        if rows is not None:
+            window.show()
+            wait_until_painted(window.cohorts_page.list.viewport(), timeout_ms=1000)
+        app.setWindowIcon(app_icon())
+        log_path = configure_logging(folder, verbose=args.verbose)
+        log.info("%s %s starting; data folder %s", APP_NAME, __version__, folder.root)
+        opened = runner.start()  # opens, checks and migrates while the rest is built
+        instance.listen()
+        window.finish_building()
+        from sanctuary_desktop.services.opening import OpeningProblem
+
         try:
             opened.result()
             break
         except OpeningProblem as problem:
+            from sanctuary_desktop.ui.trouble_dialog import Way
+
             log.error("cannot open the data: %s", problem)
+            window.hide()
             window.deleteLater()
             runner.shutdown()
             instance.release()
@@ -125,19 +146,28 @@ def run_gui(args: argparse.Namespace) -> int:
             else:
                 return 1
 
+    import asyncio
+
+    import qasync
+
+    from sanctuary_desktop.ui.errors import ErrorReporter
+
     reporter = ErrorReporter(log_path=log_path)
     reporter.install()
     ctx.services.unexpected_error.connect(reporter.show_error)
     reporter.parent_widget = window
     instance.come_forward.connect(window.come_forward)
-    window.show()
+    if not window.isVisible():
+        window.show()
     schedule_backups(ctx, window)
     # The pages and the first lists are built by then; later collections skip them.
     QTimer.singleShot(STARTED_MS, collector.freeze)
 
+    # Connected before the loop runs: a quit in its very first turn must still end it.
+    closing = asyncio.Event()
+    app.aboutToQuit.connect(closing.set)
+
     async def until_quit() -> None:
-        closing = asyncio.Event()
-        app.aboutToQuit.connect(closing.set)
         await closing.wait()
 
     try:

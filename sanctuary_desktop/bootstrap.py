@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.location import (
     ENV_DATABASE_URL,
     LOCK_FILE,
@@ -16,6 +15,10 @@ from sanctuary_desktop.store.location import (
     resolve_data_dir,
 )
 
+if TYPE_CHECKING:
+    from sanctuary_desktop.store.database import Database
+
+LOG_NAME = "sanctuary.log"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
 
 
@@ -23,18 +26,22 @@ def data_folder(cli_value: str | None) -> DataFolder:
     return DataFolder(resolve_data_dir(cli_value)).prepare()
 
 
-class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Every log file it opens, the rotated ones' successors included, is owner-only."""
-
-    def _open(self):  # type: ignore[no-untyped-def]
-        stream = super()._open()
-        os.chmod(self.baseFilename, PRIVATE_FILE)
-        return stream
-
-
 def configure_logging(folder: DataFolder, *, verbose: bool = False) -> Path:
-    """A rotating log in the data folder, owner-only; returns its path."""
-    path = folder.logs / "sanctuary.log"
+    """A rotating log in the data folder, owner-only; returns its path.
+
+    logging.handlers (with socket and pickle) loads here, not on import: the app calls
+    this once its window has been painted."""
+    from logging.handlers import RotatingFileHandler
+
+    class PrivateRotatingFileHandler(RotatingFileHandler):
+        """Every log file it opens, the rotated ones' successors included, is owner-only."""
+
+        def _open(self):  # type: ignore[no-untyped-def]
+            stream = super()._open()
+            os.chmod(self.baseFilename, PRIVATE_FILE)
+            return stream
+
+    path = folder.logs / LOG_NAME
     handler = PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root = logging.getLogger()
@@ -49,10 +56,16 @@ def configure_logging(folder: DataFolder, *, verbose: bool = False) -> Path:
     return path
 
 
+def server_url(url: str | None = None) -> str | None:
+    """The shared server to use: the one given, else the environment's; None for the file."""
+    return url or os.environ.get(ENV_DATABASE_URL) or None
+
+
 def database_for(folder: DataFolder, url: str | None = None) -> Database:
     """The folder's SQLite file, or a shared server when a URL is given."""
-    chosen = url or os.environ.get(ENV_DATABASE_URL)
-    return Database(chosen or folder.sqlite_url, backups_dir=folder.backups)
+    from sanctuary_desktop.store.database import Database
+
+    return Database(server_url(url) or folder.sqlite_url, backups_dir=folder.backups)
 
 
 def pdf_preferences(settings_file: Path) -> tuple[str, str]:

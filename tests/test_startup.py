@@ -53,3 +53,108 @@ def test_gui_starts_migrates_and_quits_cleanly(tmp_path: Path) -> None:
     log = (data / "logs" / "sanctuary.log").read_text(encoding="utf-8")
     assert "starting" in log and "closed" in log
     assert stat.S_IMODE((data / "settings.ini").stat().st_mode) == 0o600
+
+
+FIRST_PAINT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from sanctuary_desktop.ui import main_window, widgets
+
+waited = widgets.wait_until_painted
+
+def painted_then_report(widget, *, timeout_ms):
+    result = waited(widget, timeout_ms=timeout_ms)
+    windows = QApplication.topLevelWidgets()
+    window = next(w for w in windows if isinstance(w, main_window.MainWindow))
+    page = window.cohorts_page
+    rows = [page.model.rows[r].name for r in range(page.model.rowCount())]
+    print("PAINTED", result, window.isVisible(), flush=True)
+    print("ROWS", "|".join(rows), flush=True)
+    print("LOADED", " ".join(sorted(
+        name for name in ("sqlalchemy", "alembic", "reportlab", "sanctuary_desktop.store.models",
+                          "sanctuary_desktop.services.views", "PySide6.QtNetwork")
+        if name in sys.modules)), flush=True)
+    print("OPENED", window.ctx.services.runner._db is not None, flush=True)
+    return result
+
+widgets.wait_until_painted = painted_then_report
+finish = main_window.MainWindow.finish_building
+
+def finish_then_quit(self):
+    finish(self)
+    def quit():
+        self.close()
+        QApplication.instance().quit()
+    QTimer.singleShot(0, quit)  # from the app's own event loop, once it runs
+
+main_window.MainWindow.finish_building = finish_then_quit
+from sanctuary_desktop.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_window_paints_the_cohort_list_before_sqlalchemy_loads(tmp_path: Path) -> None:
+    """The first paint shows the real list, read through sqlite3, with the ORM not loaded."""
+    data = tmp_path / "profile"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    made = subprocess.run(
+        [sys.executable, "-m", "sanctuary_desktop", "--data-dir", str(data), "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT, "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    assert lines["PAINTED"] == "True True"
+    assert lines["ROWS"].startswith("Tending the Commons")
+    assert lines["LOADED"] == ""  # none of them: the first paint waits for none
+    assert lines["OPENED"] == "False"  # the database thread has not even started
+
+
+def test_a_database_that_needs_migrating_starts_without_a_first_look(tmp_path: Path) -> None:
+    """An older schema: the first look steps aside, the usual path migrates and opens."""
+    import sqlite3
+
+    data = tmp_path / "profile"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    made = subprocess.run(
+        [sys.executable, "-m", "sanctuary_desktop", "--data-dir", str(data), "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    with sqlite3.connect(data / "sanctuary.db") as conn:
+        # Back to schema 0003: without what 0004 adds, so that it can run again.
+        conn.execute("UPDATE alembic_version SET version_num = '0003'")
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).fetchall():
+            conn.execute(f'DROP TRIGGER "{name}"')
+        conn.execute("DROP TABLE notes_fts")
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT, "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "PAINTED" not in result.stdout  # no first look was taken
+    with sqlite3.connect(data / "sanctuary.db") as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)

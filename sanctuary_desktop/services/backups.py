@@ -14,7 +14,8 @@ from sanctuary_desktop.store.backups import (
     restore_backup,
     take_backup,
 )
-from sanctuary_desktop.store.database import Database, schema_is_newer
+from sanctuary_desktop.store.database import Database
+from sanctuary_desktop.store.schema_version import schema_is_newer
 
 FIELD = "Backup"
 

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from sanctuary_desktop.domain.cohort import CohortDraft
 from sanctuary_desktop.domain.errors import ValidationError
+from sanctuary_desktop.services.cohort_list import CohortSummary
 from sanctuary_desktop.services.views import (
     CohortPlan,
-    CohortSummary,
     CohortView,
     Outcome,
     ParticipantView,

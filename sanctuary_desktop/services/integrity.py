@@ -19,7 +19,8 @@ from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.protocols import protocol_from_json
 from sanctuary_desktop.domain.timer import Action
 from sanctuary_desktop.services.records import NoteKind
-from sanctuary_desktop.store.database import SCHEMA_HEAD, Database
+from sanctuary_desktop.store.database import Database
+from sanctuary_desktop.store.schema_version import SCHEMA_HEAD
 
 SHOWN = 5  # offenders named in a detail; the rest are counted
 

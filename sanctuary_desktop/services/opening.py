@@ -13,7 +13,8 @@ from enum import StrEnum
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from sanctuary_desktop.store.database import SCHEMA_HEAD, Database, schema_is_newer
+from sanctuary_desktop.store.database import Database
+from sanctuary_desktop.store.schema_version import SCHEMA_HEAD, schema_is_newer
 
 
 class Trouble(StrEnum):

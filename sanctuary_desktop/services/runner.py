@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
-from sanctuary_desktop.store.database import Database
+if TYPE_CHECKING:  # SQLAlchemy loads on the worker thread, when it opens the database
+    from sanctuary_desktop.store.database import Database
 
 P = ParamSpec("P")
 T = TypeVar("T")

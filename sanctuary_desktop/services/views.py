@@ -6,11 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from sanctuary_desktop.domain.cohort import CohortDraft, IntakeStatus, ParticipantDraft, WakingHours
-from sanctuary_desktop.domain.timeplan import Person
-from sanctuary_desktop.store.models import Call, Cohort, Participant
+
+if TYPE_CHECKING:  # none of these is needed for the first window: see services/first_look.py
+    from sanctuary_desktop.domain.timeplan import Person
+    from sanctuary_desktop.store.models import Call, Cohort, Participant
 
 T = TypeVar("T")
 
@@ -36,20 +38,6 @@ class Outcome(Generic[T]):
     @classmethod
     def of(cls, value: T, *topics: Topic) -> Outcome[T]:
         return cls(value, frozenset(topics))
-
-
-@dataclass(frozen=True)
-class CohortSummary:
-    id: int
-    name: str
-    focus: str
-    home_tz: str
-    start_date: date
-    end_date: date
-    archived: bool
-    participant_count: int
-    call_count: int
-    next_call: datetime | None
 
 
 @dataclass(frozen=True)
@@ -126,6 +114,8 @@ class ParticipantView:
 
     @property
     def person(self) -> Person:
+        from sanctuary_desktop.domain.timeplan import Person
+
         return Person(key=self.id, name=self.name, zone=self.time_zone)
 
     @property

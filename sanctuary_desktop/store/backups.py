@@ -15,12 +15,19 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sanctuary_desktop.store.location import PRIVATE_DIR, PRIVATE_FILE
+from sanctuary_desktop.store.sqlite_files import (
+    SQLITE_HEADER,
+    connect,
+    open_read_only,
+    read_header,
+    side_file,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +35,8 @@ STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
 BACKUP_NAME = re.compile(r"^sanctuary-(?P<stamp>\d{8}T\d{12}Z)-(?P<reason>[a-z0-9-]+)\.db$")
 TEMPORARY_SUFFIX = ".partial"
 SIDE_FILES = ("-wal", "-shm", "-journal")
-SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables every schema version has had; a database without them is not ours.
 OUR_TABLES = frozenset({"alembic_version", "cohorts", "participants", "calls", "notes"})
-BUSY_TIMEOUT_S = 5.0
 DAILY = timedelta(hours=24)
 
 
@@ -90,7 +95,7 @@ def inspect_backup(path: Path) -> BackupInfo:
         raise BackupProblem("This file is not a Sanctuary Desktop backup.")
     taken_at, reason = _name_parts(path)
     try:
-        with _open_read_only(path, header) as conn:
+        with open_read_only(path, header) as conn:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             if not tables >= OUR_TABLES:
                 raise BackupProblem("This file is a database, but not a Sanctuary Desktop backup.")
@@ -194,13 +199,13 @@ def restore_backup(backup: Path, database: Path, folder: Path) -> Path | None:
     _remove_if_present(staged)  # only ever our own leftover from an interrupted restore
     try:
         _create_private(staged)
-        with _open_read_only(backup, _header(backup)) as source, _connect(staged) as target:
+        with open_read_only(backup) as source, connect(staged) as target:
             source.backup(target)
         _fsync(staged)
         kept = _keep_previous(database, folder)
         for suffix in SIDE_FILES:
             # Journal files of the old database would be replayed into the restored one.
-            _remove_if_present(_side_file(database, suffix))
+            _remove_if_present(side_file(database, suffix))
         os.replace(staged, database)
         database.chmod(PRIVATE_FILE)
         _fsync_folder(database.parent)
@@ -221,9 +226,9 @@ def _keep_previous(database: Path, folder: Path) -> Path | None:
     aside.chmod(PRIVATE_FILE)
     for suffix in SIDE_FILES:
         # A WAL file may hold the damaged database's last committed changes: keep it paired.
-        side = _side_file(database, suffix)
+        side = side_file(database, suffix)
         if side.exists():
-            moved = _side_file(aside, suffix)
+            moved = side_file(aside, suffix)
             os.replace(side, moved)
             moved.chmod(PRIVATE_FILE)
     _fsync_folder(folder)
@@ -234,11 +239,11 @@ def _keep_previous(database: Path, folder: Path) -> Path | None:
 
 def _is_sound_database(path: Path) -> bool:
     """Readable and passing SQLite's quick check, read-only so a damaged file is untouched."""
-    header = _header(path)
+    header = read_header(path)
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
         return False
     try:
-        with _open_read_only(path, header) as conn:
+        with open_read_only(path, header) as conn:
             return _quick_check(conn) == "ok"
     except sqlite3.DatabaseError:
         return False
@@ -255,7 +260,7 @@ def _write_backup(database: Path, folder: Path, reason: str) -> Path:
     try:
         _create_private(partial)
         source_uri = f"{database.absolute().as_uri()}?mode=rw"
-        with _connect(source_uri, uri=True) as source, _connect(partial) as copy:
+        with connect(source_uri, uri=True) as source, connect(partial) as copy:
             # One step (pages=-1) copies everything under one read lock: a consistent
             # snapshot, while the app's writer carries on in WAL mode.
             source.backup(copy)
@@ -272,28 +277,6 @@ def _write_backup(database: Path, folder: Path, reason: str) -> Path:
 
 
 # Helpers
-
-
-@contextlib.contextmanager
-def _connect(target: str | Path, *, uri: bool = False) -> Iterator[sqlite3.Connection]:
-    # sqlite3's own context manager commits but never closes; this one closes.
-    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, uri=uri)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def _open_read_only(
-    path: Path, header: bytes
-) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-    uri = f"{path.absolute().as_uri()}?mode=ro"
-    in_wal_mode = len(header) >= 20 and header[18:20] == b"\x02\x02"
-    if in_wal_mode and not _side_file(path, "-wal").exists():
-        # Without a WAL file the main file is complete; "immutable" reads it without
-        # creating -wal and -shm files beside it, which a read-only reader cannot remove.
-        uri += "&immutable=1"
-    return _connect(uri, uri=True)
 
 
 def _quick_check(conn: sqlite3.Connection) -> str:
@@ -361,18 +344,6 @@ def _free_stamp(folder: Path, name_of: Callable[[str], str]) -> str:
         if not (folder / name_of(stamp)).exists():
             return stamp
         moment += timedelta(microseconds=1)
-
-
-def _side_file(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def _header(path: Path) -> bytes:
-    try:
-        with path.open("rb") as file:
-            return file.read(100)
-    except OSError:
-        return b""
 
 
 def _create_private(path: Path) -> None:

@@ -13,21 +13,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sanctuary_desktop.store.backups import take_backup
+from sanctuary_desktop.store.schema_version import SCHEMA_HEAD
 
 log = logging.getLogger(__name__)
-
-# The newest migration. A test checks it against Alembic's head, so start-up can
-# compare versions without importing Alembic.
-SCHEMA_HEAD = "0004"
-
-
-def schema_is_newer(version: str) -> bool:
-    """A schema this version of the app does not know: a later numbered one, or not ours."""
-    try:
-        return int(version) > int(SCHEMA_HEAD)
-    except ValueError:
-        return True
-
 
 BUSY_TIMEOUT_MS = 5000
 

@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 ENV_DATA_DIR = "SANCTUARY_DATA_DIR"
 ENV_DATABASE_URL = "SANCTUARY_DATABASE_URL"
 PRIVATE_DIR = 0o700
@@ -17,6 +15,8 @@ LOCK_FILE = "sanctuary.lock"  # held by the running app (ui/single_instance.py)
 
 
 def default_data_dir() -> Path:
+    import platformdirs
+
     return platformdirs.user_data_path("SanctuaryDesktop", appauthor=False, roaming=True)
 
 

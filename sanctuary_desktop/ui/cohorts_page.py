@@ -1,8 +1,12 @@
-"""The Cohorts page: the list on the left, the chosen cohort (or a welcome) on the right."""
+"""The Cohorts page: the list on the left, the chosen cohort (or a welcome) on the right.
+
+This module is on the way to the first paint: services, dialogs and the tabs are imported
+where they are first used, so none of SQLAlchemy loads before the window shows.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,17 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from sanctuary_desktop.domain.zones import city_of
-from sanctuary_desktop.services import cohorts, demo
-from sanctuary_desktop.services.views import CohortPlan, CohortSummary, CohortView, Topic
-from sanctuary_desktop.ui.calls_tab import CallsTab
-from sanctuary_desktop.ui.cohort_dialogs import CohortDialog, DuplicateDialog
+from sanctuary_desktop.services.cohort_list import CohortSummary
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.pdf_export import HANDOUT_TITLES, open_handout
-from sanctuary_desktop.ui.plan_tab import PlanTab
-from sanctuary_desktop.ui.roster_tab import RosterTab
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
-from sanctuary_desktop.ui.timezones_tab import TimeZonesTab
 from sanctuary_desktop.ui.widgets import ask_to_confirm, local_label
+
+if TYPE_CHECKING:
+    from sanctuary_desktop.services.views import CohortPlan, CohortView, Topic
+    from sanctuary_desktop.ui.calls_tab import CallsTab
+    from sanctuary_desktop.ui.plan_tab import PlanTab
+    from sanctuary_desktop.ui.roster_tab import RosterTab
+    from sanctuary_desktop.ui.timezones_tab import TimeZonesTab
 
 
 class ShowsPlan(Protocol):
@@ -146,6 +150,8 @@ class CohortHeader(QFrame):
         self.print_button.setText("Handouts")
         self.print_button.setToolTip("PDF handouts to print or send: preview, then save or print")
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        from sanctuary_desktop.ui.pdf_export import HANDOUT_TITLES
+
         handouts = QMenu(self.print_button)
         for kind, title in HANDOUT_TITLES.items():
             handouts.addAction(f"{title}…").triggered.connect(
@@ -171,12 +177,34 @@ class CohortHeader(QFrame):
 
 
 class CohortsPage(QWidget):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    """The cohort list on the left; the chosen cohort's header and tabs on the right.
+
+    The list is made at once and can show a first look (rows read before SQLAlchemy has
+    loaded, see services/first_look.py); the header and tabs are made by build_detail,
+    which loads their modules and asks the database for the list again."""
+
+    # Made by build_detail.
+    header: CohortHeader
+    tabs: QTabWidget
+    roster_tab: RosterTab
+    calls_tab: CallsTab
+    zones_tab: TimeZonesTab
+    agenda_tab: PlanTab
+    plan_tabs: list[ShowsPlan]
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        first_look: list[CohortSummary] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.plan: CohortPlan | None = None
         self.selected_id: int | None = None
         self.pending_call: int | None = None
+        self.detail: QWidget | None = None
         self._loads = 0
         self._dialogs: list[QWidget] = []
 
@@ -212,6 +240,40 @@ class CohortsPage(QWidget):
         left_layout.addWidget(self.list, 1)
         left_layout.addWidget(self.show_archived)
 
+        self.welcome = WelcomePanel()
+        self.welcome.new_cohort.connect(self.new_cohort)
+        self.welcome.open_sample.connect(self.open_sample)
+        self.loading = styled(QLabel("Opening your cohorts…"), "muted")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.right = QStackedWidget()
+        for widget in (self.loading, self.welcome):
+            self.right.addWidget(widget)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([270, 1010])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        if first_look is None:
+            self.build_detail()
+        else:
+            self._list_loaded(first_look)
+
+    def build_detail(self) -> None:
+        """Make the header and tabs, then load the list and the chosen cohort for real."""
+        if self.detail is not None:
+            return
+        from sanctuary_desktop.ui.calls_tab import CallsTab
+        from sanctuary_desktop.ui.plan_tab import PlanTab
+        from sanctuary_desktop.ui.roster_tab import RosterTab
+        from sanctuary_desktop.ui.timezones_tab import TimeZonesTab
+
+        ctx = self.ctx
         self.header = CohortHeader()
         self.header.edit.connect(self.edit_cohort)
         self.header.duplicate.connect(self.duplicate_cohort)
@@ -228,37 +290,14 @@ class CohortsPage(QWidget):
         self.tabs.addTab(self.calls_tab, "Calls")
         self.tabs.addTab(self.zones_tab, "Time zones")
         self.tabs.addTab(self.agenda_tab, "Agendas && pairs")
-        self.plan_tabs: list[ShowsPlan] = [
-            self.roster_tab,
-            self.calls_tab,
-            self.zones_tab,
-            self.agenda_tab,
-        ]
+        self.plan_tabs = [self.roster_tab, self.calls_tab, self.zones_tab, self.agenda_tab]
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(12, 12, 12, 6)
         detail_layout.addWidget(self.header)
         detail_layout.addWidget(self.tabs, 1)
-
-        self.welcome = WelcomePanel()
-        self.welcome.new_cohort.connect(self.new_cohort)
-        self.welcome.open_sample.connect(self.open_sample)
-        self.loading = styled(QLabel("Opening your cohorts…"), "muted")
-        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.right = QStackedWidget()
-        for widget in (self.loading, self.welcome, detail):
-            self.right.addWidget(widget)
+        self.right.addWidget(detail)
         self.detail = detail
-
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([270, 1010])
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
 
         ctx.events.data_changed.connect(self._data_changed)
         ctx.events.open_cohort.connect(self.select_cohort)
@@ -268,6 +307,10 @@ class CohortsPage(QWidget):
     # -- loading -------------------------------------------------------------------------
 
     def reload_list(self) -> None:
+        if self.detail is None:
+            return  # build_detail loads the list
+        from sanctuary_desktop.services import cohorts
+
         self.ctx.services.call(
             cohorts.list_cohorts,
             include_archived=self.show_archived.isChecked(),
@@ -313,8 +356,10 @@ class CohortsPage(QWidget):
         self.load_plan()
 
     def load_plan(self) -> None:
-        if self.selected_id is None:
+        if self.selected_id is None or self.detail is None:
             return
+        from sanctuary_desktop.services import cohorts
+
         self._loads += 1
         ticket = self._loads
         self.ctx.services.call(
@@ -325,7 +370,7 @@ class CohortsPage(QWidget):
         )
 
     def _plan_loaded(self, ticket: int, plan: CohortPlan) -> None:
-        if ticket != self._loads:
+        if ticket != self._loads or self.detail is None:
             return  # a newer request is on its way
         self.plan = plan
         self.header.show_cohort(plan.cohort)
@@ -346,6 +391,8 @@ class CohortsPage(QWidget):
             self.select_cohort(cohort_id)
 
     def _data_changed(self, topics: frozenset[Topic]) -> None:
+        from sanctuary_desktop.services.views import Topic
+
         self.reload_list()
         if self.selected_id is not None and topics & {
             Topic.COHORTS,
@@ -361,6 +408,8 @@ class CohortsPage(QWidget):
         dialog.destroyed.connect(lambda: self._dialogs.remove(dialog))
 
     def new_cohort(self) -> None:
+        from sanctuary_desktop.ui.cohort_dialogs import CohortDialog
+
         dialog = CohortDialog(self.ctx, parent=self)
         dialog.saved.connect(lambda view: self.select_cohort(view.id))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -368,11 +417,15 @@ class CohortsPage(QWidget):
         dialog.open()
 
     def open_handout(self, kind: str) -> None:
+        from sanctuary_desktop.ui.pdf_export import open_handout
+
         if self.plan is not None:
             cohort = self.plan.cohort
             open_handout(self.ctx, self, cohort.id, cohort.name, kind)
 
     def edit_cohort(self) -> None:
+        from sanctuary_desktop.ui.cohort_dialogs import CohortDialog
+
         if self.plan is None:
             return
         dialog = CohortDialog(self.ctx, self.plan.cohort, parent=self)
@@ -381,6 +434,8 @@ class CohortsPage(QWidget):
         dialog.open()
 
     def duplicate_cohort(self) -> None:
+        from sanctuary_desktop.ui.cohort_dialogs import DuplicateDialog
+
         if self.plan is None:
             return
         dialog = DuplicateDialog(self.ctx, self.plan.cohort, parent=self)
@@ -392,6 +447,8 @@ class CohortsPage(QWidget):
     def toggle_archive(self) -> None:
         if self.plan is None:
             return
+        from sanctuary_desktop.services import cohorts
+
         archive = not self.plan.cohort.archived
         if archive:
             self.show_archived.setChecked(True)
@@ -412,12 +469,16 @@ class CohortsPage(QWidget):
         )
 
     def delete_now(self, cohort_id: int) -> None:
+        from sanctuary_desktop.services import cohorts
+
         if self.selected_id == cohort_id:
             self.selected_id = None
             self.plan = None
         self.ctx.services.call(cohorts.delete_cohort, cohort_id)
 
     def open_sample(self) -> None:
+        from sanctuary_desktop.services import demo
+
         self.welcome.sample_button.setEnabled(False)
 
         def done(view: CohortView) -> None:

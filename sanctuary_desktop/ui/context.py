@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@functools.cache  # asking the system takes a few ms, and pages ask often
 def system_zone() -> str:
     name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
     return name if is_valid_zone(name) else "UTC"

@@ -1,11 +1,16 @@
-"""The main window: a sidebar of pages, menus, and window state that survives restarts."""
+"""The main window: a sidebar of pages, menus, and window state that survives restarts.
+
+Start-up shows it before SQLAlchemy and most of the UI have loaded (see app.run_gui): the
+Cohorts page can show a first look at its list, `finish_building` adds the rest, and the
+other pages are made when first opened.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -22,49 +27,60 @@ from PySide6.QtWidgets import (
 
 from sanctuary_desktop import APP_NAME, __version__
 from sanctuary_desktop.domain.zones import city_of, zone
-from sanctuary_desktop.services import live
-from sanctuary_desktop.ui.calendar_page import CalendarPage
+from sanctuary_desktop.services.cohort_list import CohortSummary
 from sanctuary_desktop.ui.cohorts_page import CohortsPage
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.pdf_export import file_name
-from sanctuary_desktop.ui.protocols_page import ProtocolsPage
-from sanctuary_desktop.ui.search_page import SearchPage
-from sanctuary_desktop.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
+    from sanctuary_desktop.services.live import RunSummary
+    from sanctuary_desktop.ui.calendar_page import CalendarPage
     from sanctuary_desktop.ui.data_dialogs import ArchiveImportDialog
     from sanctuary_desktop.ui.live_window import LiveWindow
+    from sanctuary_desktop.ui.protocols_page import ProtocolsPage
+    from sanctuary_desktop.ui.search_page import SearchPage
 
 log = logging.getLogger(__name__)
 
+PAGES = ("Cohorts", "Calendar", "Protocols", "Search")
+COHORTS, CALENDAR, PROTOCOLS, SEARCH = range(len(PAGES))
+
+
+def make_page(index: int, ctx: AppContext) -> QWidget:
+    """A page other than Cohorts, made (and its module loaded) when first opened."""
+    if index == CALENDAR:
+        from sanctuary_desktop.ui.calendar_page import CalendarPage
+
+        return CalendarPage(ctx)
+    if index == PROTOCOLS:
+        from sanctuary_desktop.ui.protocols_page import ProtocolsPage
+
+        return ProtocolsPage(ctx)
+    from sanctuary_desktop.ui.search_page import SearchPage
+
+    return SearchPage(ctx)
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, *, first_look: list[CohortSummary] | None = None) -> None:
+        """With a first look, only the shell and the cohort list are made; call
+        finish_building once the window has been painted. Without one, all of it now."""
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(1000, 640)
         self.resize(1280, 800)
+        self.finished = False
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName("Pages")
         self.sidebar.setFixedWidth(170)
+        self.sidebar.addItems(PAGES)
         self.stack = QStackedWidget()
-        self.cohorts_page = CohortsPage(ctx)
-        self.calendar_page = CalendarPage(ctx)
-        self.protocols_page = ProtocolsPage(ctx)
-        self.search_page = SearchPage(ctx)
-        for title, page in (
-            ("Cohorts", self.cohorts_page),
-            ("Calendar", self.calendar_page),
-            ("Protocols", self.protocols_page),
-            ("Search", self.search_page),
-        ):
-            self.sidebar.addItem(title)
-            self.stack.addWidget(page)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.sidebar.setCurrentRow(0)
+        self.cohorts_page = CohortsPage(ctx, first_look=first_look)
+        self.stack.addWidget(self.cohorts_page)
+        self.pages: dict[int, QWidget] = {COHORTS: self.cohorts_page}
+        self.sidebar.currentRowChanged.connect(self._row_changed)
 
         body = QWidget()
         layout = QHBoxLayout(body)
@@ -78,16 +94,50 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status)
         ctx.services.busy_changed.connect(self._busy)
         self._busy(False)
-        ctx.events.open_call.connect(lambda *_ids: self.show_page(0))
-        ctx.events.open_cohort.connect(lambda _id: self.show_page(0))
+        ctx.events.open_call.connect(lambda *_ids: self.show_page(COHORTS))
+        ctx.events.open_cohort.connect(lambda _id: self.show_page(COHORTS))
         ctx.events.run_live.connect(self.open_live)
         self.live_windows: dict[int, LiveWindow] = {}
         self._build_menus()
         self.restore_state()
-        ctx.services.call(live.unfinished_runs, then=self.offer_to_resume)
+        if first_look is None:
+            self.finish_building()
+
+    def finish_building(self) -> None:
+        """The cohort's tabs, the real lists, and the offer to resume a call left running."""
+        if self.finished:
+            return
+        self.finished = True
+        from sanctuary_desktop.services import live
+
+        self.cohorts_page.build_detail()
+        self.ctx.services.call(live.unfinished_runs, then=self.offer_to_resume)
+
+    def page(self, index: int) -> QWidget:
+        page = self.pages.get(index)
+        if page is None:
+            page = self.pages[index] = make_page(index, self.ctx)
+            self.stack.addWidget(page)
+        return page
+
+    @property
+    def calendar_page(self) -> CalendarPage:
+        return cast("CalendarPage", self.page(CALENDAR))
+
+    @property
+    def protocols_page(self) -> ProtocolsPage:
+        return cast("ProtocolsPage", self.page(PROTOCOLS))
+
+    @property
+    def search_page(self) -> SearchPage:
+        return cast("SearchPage", self.page(SEARCH))
+
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(PAGES):
+            self.stack.setCurrentWidget(self.page(row))
 
     def open_search(self) -> None:
-        self.show_page(3)
+        self.show_page(SEARCH)
         self.search_page.focus_search()
 
     def come_forward(self) -> None:
@@ -113,7 +163,7 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
-    def offer_to_resume(self, runs: list[live.RunSummary]) -> None:
+    def offer_to_resume(self, runs: list[RunSummary]) -> None:
         """A call left running (the app was killed, or the laptop died): offer to go back."""
         if not runs:
             return
@@ -165,9 +215,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view = menus.addMenu("&View")
-        self._action(view, "&Cohorts", lambda: self.show_page(0), QKeySequence("Ctrl+1"))
-        self._action(view, "C&alendar", lambda: self.show_page(1), QKeySequence("Ctrl+2"))
-        self._action(view, "&Protocols", lambda: self.show_page(2), QKeySequence("Ctrl+3"))
+        self._action(view, "&Cohorts", lambda: self.show_page(COHORTS), QKeySequence("Ctrl+1"))
+        self._action(view, "C&alendar", lambda: self.show_page(CALENDAR), QKeySequence("Ctrl+2"))
+        self._action(view, "&Protocols", lambda: self.show_page(PROTOCOLS), QKeySequence("Ctrl+3"))
         self._action(view, "&Search", self.open_search, QKeySequence.StandardKey.Find)
         help_menu = menus.addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self.about)
@@ -189,6 +239,8 @@ class MainWindow(QMainWindow):
     # -- moving and restoring data ---------------------------------------------------
 
     def export_cohort(self) -> None:
+        from sanctuary_desktop.ui.pdf_export import file_name
+
         plan = self.cohorts_page.plan
         if plan is None:
             self.statusBar().showMessage("Choose a cohort first.", 5000)
@@ -256,6 +308,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def open_settings(self) -> None:
+        from sanctuary_desktop.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._busy(False))
@@ -286,13 +340,13 @@ class MainWindow(QMainWindow):
             if isinstance(geometry, QByteArray) and not self.restoreGeometry(geometry):
                 log.info("saved window geometry did not fit; using defaults")
             page = str(self.ctx.settings.value(self.ctx.setting_key("window/page"), 0))
-            self.show_page(int(page) if page.isdigit() and int(page) < self.stack.count() else 0)
+            self.show_page(int(page) if page.isdigit() and int(page) < len(PAGES) else COHORTS)
         except Exception:  # a bad settings file must never stop the app from opening
             log.warning("could not restore window state", exc_info=True)
 
     def save_state(self) -> None:
         self.ctx.settings.setValue(self.ctx.setting_key("window/geometry"), self.saveGeometry())
-        self.ctx.settings.setValue(self.ctx.setting_key("window/page"), self.stack.currentIndex())
+        self.ctx.settings.setValue(self.ctx.setting_key("window/page"), self.sidebar.currentRow())
         self.ctx.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

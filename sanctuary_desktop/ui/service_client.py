@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services.runner import ServiceRunner
-from sanctuary_desktop.services.views import Outcome
 from sanctuary_desktop.ui.events import Events
 
 log = logging.getLogger(__name__)
@@ -64,6 +63,9 @@ class ServiceClient(QObject):
         return future
 
     def _deliver(self, future: Future[Any], then: Then | None, failed: Failed | None) -> None:
+        # Imported here: the first window is made before views (and its imports) load.
+        from sanctuary_desktop.services.views import Outcome
+
         self._pending -= 1
         if self._pending == 0:
             self.busy_changed.emit(False)

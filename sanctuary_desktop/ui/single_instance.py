@@ -4,18 +4,23 @@ Two copies writing one SQLite file is how such files get corrupted, so the first
 holds a lock file in the data folder. A second launch cannot take the lock; it asks the
 first, through a local socket named after the folder (a Unix socket or a Windows named
 pipe, never the network), to bring its window forward, and then quits.
+
+The lock is taken before the window shows; QtNetwork loads, and the socket listens, only
+after the first paint (`listen`), so start-up does not wait for them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from sanctuary_desktop.store.location import LOCK_FILE
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +28,8 @@ WAIT_MS = 1000
 
 
 def channel_name(folder: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:20]
     return f"sanctuary-desktop-{digest}"
 
@@ -36,13 +43,22 @@ class SingleInstance(QObject):
         self.lock = QLockFile(str(folder / LOCK_FILE))
         # Held for as long as the app runs: only a dead owner's lock is stale.
         self.lock.setStaleLockTime(0)
-        self.name = channel_name(folder)
         self.server: QLocalServer | None = None
+
+    @property
+    def name(self) -> str:
+        return channel_name(self.folder)
 
     def acquire(self) -> bool:
         """Take the folder for this copy; False when another live copy holds it."""
-        if not self.lock.tryLock(100):
-            return False
+        return self.lock.tryLock(100)
+
+    def listen(self) -> None:
+        """Answer later launches on this folder (after acquire)."""
+        from PySide6.QtNetwork import QLocalServer
+
+        if self.server is not None:
+            return
         QLocalServer.removeServer(self.name)  # left behind by a copy that crashed
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -51,7 +67,6 @@ class SingleInstance(QObject):
             self.server = server
         else:
             log.warning("could not listen for other launches: %s", server.errorString())
-        return True
 
     def holder(self) -> int | None:
         """The process id holding the folder, if the lock file says."""
@@ -59,6 +74,8 @@ class SingleInstance(QObject):
         return int(info[0]) if info and info[0] else None
 
     def ask_holder_to_come_forward(self) -> bool:
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if not socket.waitForConnected(WAIT_MS):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTime
+from PySide6.QtCore import QDate, QEvent, QEventLoop, QObject, QStringListModel, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -193,3 +193,32 @@ def ask_to_confirm(
     box.finished.connect(finished)
     box.open()
     return box
+
+
+class _PaintWatcher(QObject):
+    def __init__(self, loop: QEventLoop) -> None:
+        super().__init__()
+        self.loop = loop
+        self.painted = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted = True
+            self.loop.quit()  # after this event: the paint itself still happens
+        return False
+
+
+def wait_until_painted(widget: QWidget, *, timeout_ms: int) -> bool:
+    """Run events until the widget has painted (True) or the time is up (False).
+
+    Start-up uses it to put the window on screen before the slow part of its work: the
+    window system shows a window only once the event loop has handled its first paint."""
+    loop = QEventLoop()
+    watcher = _PaintWatcher(loop)
+    widget.installEventFilter(watcher)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    try:
+        loop.exec()
+    finally:
+        widget.removeEventFilter(watcher)
+    return watcher.painted

@@ -144,3 +144,50 @@ def test_every_interactive_widget_has_an_accessible_name(qtbot: QtBot, ctx: AppC
         for w in QApplication.topLevelWidgets()
         if isinstance(w, (QDialog, QMessageBox)) and w.isVisible()
     ]
+
+
+def test_a_first_look_shows_the_list_then_finish_building_loads_the_rest(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    from datetime import UTC, datetime
+
+    from sanctuary_desktop.services.cohort_list import first_look
+
+    cohort_id = add_sample(ctx)
+    database = ctx.data_dir / "sanctuary.db"
+    rows = first_look(database, datetime.now(UTC), include_archived=False)
+    assert rows is not None and [r.id for r in rows] == [cohort_id]
+    submitted: list[object] = []
+    real_call = ctx.services.call
+    ctx.services.call = lambda fn, *a, **k: submitted.append(fn) or real_call(fn, *a, **k)  # type: ignore[method-assign]
+
+    window = MainWindow(ctx, first_look=rows)
+    qtbot.addWidget(window)
+    page = window.cohorts_page
+    assert submitted == []  # nothing waits on the database before the first paint
+    assert page.detail is None and page.right.currentWidget() is page.loading
+    assert page.model.rowCount() == 1 and page.list.currentIndex().row() == 0
+    assert list(window.pages) == [0]  # the other pages are made when first opened
+
+    window.finish_building()
+    settle(qtbot, ctx)
+    qtbot.waitUntil(lambda: page.plan is not None)
+    assert page.right.currentWidget() is page.detail
+    assert page.plan is not None and page.plan.cohort.id == cohort_id
+    assert page.roster_tab.model.rowCount() == 9
+    window.finish_building()  # a second call changes nothing
+    assert page.right.count() == 3
+
+
+def test_pages_are_made_on_first_use_and_the_page_is_remembered(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    window = open_window(qtbot, ctx)
+    assert list(window.pages) == [0]
+    window.show_page(2)
+    assert window.stack.currentWidget() is window.protocols_page
+    assert sorted(window.pages) == [0, 2]
+    window.close()
+    again = open_window(qtbot, ctx)
+    assert again.sidebar.currentRow() == 2
+    assert again.stack.currentWidget() is again.protocols_page
