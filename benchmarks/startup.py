@@ -160,6 +160,9 @@ sys.exit(main(sys.argv[1:]))
 def run_child(args: list[str]) -> dict[str, float]:
     """Start a child, read its KEY value lines; times become seconds since the start."""
     env = dict(os.environ)
+    # As on a user's machine, Python keeps the compiled modules it makes on the first
+    # start (some shells, like this project's sandbox, set this to turn that off).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.time()
     child = subprocess.run(
         [sys.executable, *args],

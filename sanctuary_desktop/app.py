@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import importlib.resources
+import gc
 import logging
 import os
 import sys
@@ -47,6 +47,8 @@ def private_settings_path(root: Path) -> Path:
 
 
 def app_icon() -> QIcon:
+    import importlib.resources
+
     from PySide6.QtGui import QIcon
 
     icon = importlib.resources.files("sanctuary_desktop.resources").joinpath("icons/sanctuary.svg")
@@ -58,6 +60,9 @@ def run_gui(args: argparse.Namespace) -> int:
     """Open the app. What start-up waits for is kept small: with the local file, the window
     shows a first look at the cohort list (read through sqlite3 alone) before SQLAlchemy and
     the rest of the UI load; those then load while the database thread opens the file."""
+    # Start-up makes objects and drops next to none: collecting now would only slow it
+    # down. GuiThreadCollector (ui/gc_guard.py) collects from the GUI thread from here on.
+    gc.disable()
     os.environ.setdefault("QT_API", "pyside6")  # qasync would otherwise look for PyQt first
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication

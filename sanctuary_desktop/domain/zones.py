@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -45,6 +44,8 @@ class ZoneChoice:
 
 
 def _read_tab(filename: str) -> list[list[str]]:
+    import importlib.resources  # only for the zone picker's list, never at start-up
+
     path = importlib.resources.files("tzdata").joinpath("zoneinfo", filename)
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
