@@ -95,7 +95,8 @@ class SearchResults:
     notes: tuple[NoteHit, ...] = ()
     participants: tuple[PersonHit, ...] = ()
     cohorts: tuple[CohortHit, ...] = ()
-    notes_total: int = 0  # every matching note, when more than `limit` were shown
+    notes_total: int = 0  # every matching note; more pages come from more_notes
+    notes_ranked: bool = True  # best match first; False: newest first (very many matches)
 
     @property
     def is_empty(self) -> bool:
@@ -110,12 +111,32 @@ def search_all(db: Database, text: str, *, limit: int = 50) -> SearchResults:
     words = fts_words(query)
     substrings = fold(query).split()[:MAX_WORDS]
     with db.reading() as session:
-        notes, total = _find_notes(session, db, words, limit) if words else ((), 0)
+        notes, total, ranked = _find_notes(session, db, words, limit) if words else ((), 0, True)
         people = _find_people(session, substrings, limit)
         cohorts = _find_cohorts(session, substrings, limit)
     return SearchResults(
-        query=text, notes=notes, participants=people, cohorts=cohorts, notes_total=total
+        query=text,
+        notes=notes,
+        participants=people,
+        cohorts=cohorts,
+        notes_total=total,
+        notes_ranked=ranked,
     )
+
+
+def more_notes(
+    db: Database, text: str, *, offset: int, ranked: bool, limit: int = 50
+) -> tuple[NoteHit, ...]:
+    """The next page of search_all's notes, in the order its first page used, for a list
+    that loads rows as they are scrolled to."""
+    words = fts_words(_clean(text))
+    if not words or offset < 0 or limit <= 0:
+        return ()
+    with db.reading() as session:
+        notes, _total, _ranked = _find_notes(
+            session, db, words, limit, offset=offset, ranked=ranked
+        )
+    return notes
 
 
 # -- words ------------------------------------------------------------------------------
@@ -279,27 +300,40 @@ _COUNTED = text("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH :query")
 _RANKED = text(
     "SELECT notes.id FROM notes_fts JOIN notes ON notes.id = notes_fts.rowid"
     " WHERE notes_fts MATCH :query"
-    " ORDER BY bm25(notes_fts), notes.created_at DESC, notes.id DESC LIMIT :limit"
+    " ORDER BY bm25(notes_fts), notes.created_at DESC, notes.id DESC"
+    " LIMIT :limit OFFSET :offset"
 )
 _NEWEST = text(
-    "SELECT rowid FROM notes_fts WHERE notes_fts MATCH :query ORDER BY rowid DESC LIMIT :limit"
+    "SELECT rowid FROM notes_fts WHERE notes_fts MATCH :query ORDER BY rowid DESC"
+    " LIMIT :limit OFFSET :offset"
 )
 
 
 def _find_notes(
-    session: Session, db: Database, words: list[str], limit: int
-) -> tuple[tuple[NoteHit, ...], int]:
+    session: Session,
+    db: Database,
+    words: list[str],
+    limit: int,
+    *,
+    offset: int = 0,
+    ranked: bool | None = None,
+) -> tuple[tuple[NoteHit, ...], int, bool]:
+    """A page of matching notes, how many match in all, and whether they are ranked.
+    `ranked` None chooses by the count, as a first page does; later pages pass it on."""
     if db.is_sqlite:
         query = fts_query(words)
         total = session.execute(_COUNTED, {"query": query}).scalar_one()
         if total == 0:
-            return (), 0
-        ordered = _RANKED if total <= RANK_AT_MOST else _NEWEST
-        ids = list(session.scalars(ordered, {"query": query, "limit": limit}))
+            return (), 0, True
+        if ranked is None:
+            ranked = total <= RANK_AT_MOST
+        ordered = _RANKED if ranked else _NEWEST
+        ids = list(session.scalars(ordered, {"query": query, "limit": limit, "offset": offset}))
     else:
-        ids, total = _like_note_ids(session, words, limit)
+        ranked = False
+        ids, total = _like_note_ids(session, words, limit, offset)
     if not ids:
-        return (), 0
+        return (), total, ranked
     rows = {
         row.id: row
         for row in session.execute(
@@ -351,7 +385,7 @@ def _find_notes(
                 marks=marks,
             )
         )
-    return tuple(hits), max(total, len(hits))
+    return tuple(hits), max(total, offset + len(hits)), ranked
 
 
 def _kind(value: str) -> NoteKind:
@@ -361,18 +395,19 @@ def _kind(value: str) -> NoteKind:
         return NoteKind.NOTE
 
 
-def _like_note_ids(session: Session, words: list[str], limit: int) -> tuple[list[int], int]:
+def _like_note_ids(
+    session: Session, words: list[str], limit: int, offset: int
+) -> tuple[list[int], int]:
     """Without FTS5 (PostgreSQL): every word somewhere in the text or themes, newest first."""
     conditions = [
         or_(Note.text.ilike(pattern, escape="\\"), Note.tags.ilike(pattern, escape="\\"))
         for pattern in (f"%{_escape_like(w)}%" for w in words)
     ]
     matching = select(Note.id).where(and_(*conditions))
-    ids = list(
-        session.scalars(matching.order_by(Note.created_at.desc(), Note.id.desc()).limit(limit))
-    )
-    total = len(ids)
-    if total == limit:
+    newest_first = matching.order_by(Note.created_at.desc(), Note.id.desc())
+    ids = list(session.scalars(newest_first.offset(offset).limit(limit)))
+    total = offset + len(ids)
+    if len(ids) == limit or offset:
         total = session.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
     return ids, total
 

@@ -1,9 +1,10 @@
 """The Search page: one box over notes, people and cohorts, matched words in bold.
 
-Searching starts a moment after typing stops. Results are one list in three sections; a
-delegate paints each row from rich text built from the service's marks, so fifty or five
-hundred rows cost the same to show. Activating a note opens its call; a person or a
-cohort opens the cohort.
+Searching starts a moment after typing stops. Results are one list in three sections:
+people and cohorts (a few at most), then notes, which can be thousands and so come a page
+at a time as the list is scrolled to its end. A delegate paints each row from rich text
+built from the service's marks. Activating a note opens its call; a person or a cohort
+opens the cohort.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
@@ -47,6 +49,7 @@ from sanctuary_desktop.ui.tables import Index
 from sanctuary_desktop.ui.theme import ACCENT, ACCENT_LIGHT, TEXT_MUTED
 
 DEBOUNCE_MS = 200
+PAGE = 50  # notes asked for at a time, first and as the list is scrolled
 PLACEHOLDER = "Search notes, quotes, actions, people and cohorts"
 TOPICS = frozenset({Topic.NOTES, Topic.PARTICIPANTS, Topic.COHORTS})
 KIND_LABELS = {
@@ -99,7 +102,12 @@ Row = Heading | NoteHit | PersonHit | CohortHit
 
 
 class ResultsModel(QAbstractListModel):
-    """Section headings and hits in one list; rich text made once per search, not per paint."""
+    """Section headings and hits in one list; rich text made once per row, not per paint.
+
+    Notes come last: when more match than were loaded, the view's fetchMore (called as it
+    is scrolled to the end) asks for the next page through `wants_more`."""
+
+    wants_more = Signal(int)  # how many notes are loaded: the next page starts there
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -107,29 +115,67 @@ class ResultsModel(QAbstractListModel):
         self._html: list[str] = []
         self._plain: list[str] = []
         self.zone_name = "UTC"
+        self.notes_loaded = 0
+        self.notes_total = 0
+        self.fetching = False
+        self._notes_heading: int | None = None
 
     def set_results(self, results: SearchResults, zone_name: str) -> None:
         self.beginResetModel()
         self.zone_name = zone_name
+        self.notes_loaded = len(results.notes)
+        self.notes_total = max(results.notes_total, self.notes_loaded)
+        self.fetching = False
         rows: list[Row] = []
-        if results.notes:
-            count = (
-                f"{len(results.notes):,} of {results.notes_total:,}"
-                if results.notes_total > len(results.notes)
-                else f"{len(results.notes):,}"
-            )
-            rows.append(Heading("Notes", count))
-            rows.extend(results.notes)
         if results.participants:
             rows.append(Heading("People", f"{len(results.participants):,}"))
             rows.extend(results.participants)
         if results.cohorts:
             rows.append(Heading("Cohorts", f"{len(results.cohorts):,}"))
             rows.extend(results.cohorts)
+        self._notes_heading = None
+        if results.notes:
+            self._notes_heading = len(rows)
+            rows.append(Heading("Notes", self._notes_count()))
+            rows.extend(results.notes)
         self.rows = rows
         self._html = [self._rich(row) for row in rows]
         self._plain = [self._text(row) for row in rows]
         self.endResetModel()
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and not self.fetching and self.notes_loaded < self.notes_total
+
+    def fetchMore(self, parent: Index) -> None:
+        if self.canFetchMore(parent):
+            self.fetching = True
+            self.wants_more.emit(self.notes_loaded)
+
+    def add_notes(self, notes: tuple[NoteHit, ...]) -> None:
+        """The next page, at the end; an empty page means the rest went away meanwhile."""
+        self.fetching = False
+        if not notes or self._notes_heading is None:
+            self.notes_total = self.notes_loaded
+        else:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(notes) - 1)
+            self.rows.extend(notes)
+            self._html.extend(self._rich(note) for note in notes)
+            self._plain.extend(self._text(note) for note in notes)
+            self.notes_loaded += len(notes)
+            self.endInsertRows()
+        if self._notes_heading is not None:
+            heading = Heading("Notes", self._notes_count())
+            self.rows[self._notes_heading] = heading
+            self._html[self._notes_heading] = self._rich(heading)
+            self._plain[self._notes_heading] = self._text(heading)
+            index = self.index(self._notes_heading, 0)
+            self.dataChanged.emit(index, index)
+
+    def _notes_count(self) -> str:
+        if self.notes_total > self.notes_loaded:
+            return f"{self.notes_loaded:,} of {self.notes_total:,} · more load as you scroll"
+        return f"{self.notes_loaded:,}"
 
     def hit_at(self, row: int) -> NoteHit | PersonHit | CohortHit | None:
         item = self.rows[row]
@@ -256,7 +302,9 @@ class ResultDelegate(QStyledItemDelegate):
         document = self._layout(option, index)
         is_heading = isinstance(index.data(HIT_ROLE), Heading)
         extra = 16 if is_heading else 2 * PAD_Y
-        return QSize(int(document.idealWidth()) + 2 * PAD_X, int(document.size().height()) + extra)
+        # Width is the view's to give (rows wrap to it): asking for the measured width
+        # would leave a horizontal scroll bar once the vertical one narrows the viewport.
+        return QSize(0, int(document.size().height()) + extra)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         rect = option.rect
@@ -315,6 +363,7 @@ class SearchPage(QWidget):
         self.status.setAccessibleName("Search summary")
 
         self.model = ResultsModel(self)
+        self.model.wants_more.connect(self._load_more)
         self.view = ResultsView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(ResultDelegate(self.view))
@@ -323,6 +372,7 @@ class SearchPage(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setMouseTracking(True)
         self.view.setFrameShape(QFrame.Shape.NoFrame)
         self.view.activated.connect(self._activated)
@@ -377,8 +427,27 @@ class SearchPage(QWidget):
         self._searched = text
         self.status.setText("Searching…")
         self.ctx.services.call(
-            search.search_all, text, then=lambda results: self._apply(ticket, results)
+            search.search_all,
+            text,
+            limit=PAGE,
+            then=lambda results: self._apply(ticket, results),
         )
+
+    def _load_more(self, offset: int) -> None:
+        ticket = self._ticket
+        results = self.results
+        self.ctx.services.call(
+            search.more_notes,
+            results.query,
+            offset=offset,
+            ranked=results.notes_ranked,
+            limit=PAGE,
+            then=lambda notes: self._more_arrived(ticket, notes),
+        )
+
+    def _more_arrived(self, ticket: int, notes: tuple[NoteHit, ...]) -> None:
+        if Shiboken.isValid(self) and ticket == self._ticket:
+            self.model.add_notes(notes)
 
     # -- reacting ---------------------------------------------------------------------
 

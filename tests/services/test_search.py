@@ -119,6 +119,36 @@ def test_the_limit_holds_and_the_total_counts_them_all(db: Database) -> None:
     assert search_all(db, "seagrass", limit=0).is_empty
 
 
+@pytest.mark.parametrize("rank_at_most", [10_000, 5])
+def test_pages_of_notes_follow_the_first_page_to_the_last(
+    db: Database, monkeypatch: pytest.MonkeyPatch, rank_at_most: int
+) -> None:
+    """Loading as the list is scrolled: every match once, in the first page's order."""
+    monkeypatch.setattr(search, "RANK_AT_MOST", rank_at_most)
+    create_sample(db, today=date(2026, 11, 23))
+    call_id = first_call_id(db)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for n in range(23):
+        words = "Kelp forest " + "kelp " * (n % 4)
+        records.add_note(db, call_id, words, created_at=start + timedelta(hours=n))
+    first = search_all(db, "kelp", limit=10)
+    assert first.notes_total == 23 and len(first.notes) == 10
+    assert first.notes_ranked == (rank_at_most >= 23)
+    pages = [first.notes]
+    while sum(len(page) for page in pages) < first.notes_total:
+        offset = sum(len(page) for page in pages)
+        pages.append(
+            search.more_notes(db, "kelp", offset=offset, ranked=first.notes_ranked, limit=10)
+        )
+    ids = [hit.note_id for page in pages for hit in page]
+    assert [len(page) for page in pages] == [10, 10, 3]
+    assert len(set(ids)) == 23
+    everything = search_all(db, "kelp", limit=100)
+    assert ids == [hit.note_id for hit in everything.notes]
+    assert search.more_notes(db, "kelp", offset=23, ranked=first.notes_ranked) == ()
+    assert search.more_notes(db, "   ", offset=0, ranked=True) == ()
+
+
 def test_index_follows_changes_and_deletes(db: Database) -> None:
     create_sample(db, today=date(2026, 11, 23))
     note = records.add_note(db, first_call_id(db), "Mangrove roots hold the shore").value
@@ -225,7 +255,10 @@ def test_without_fts5_notes_are_found_with_ilike(sample: Database) -> None:
     """The PostgreSQL path, run here on SQLite: every word anywhere, newest first."""
     fts_ids = {h.note_id for h in search_all(sample, "burnout").notes}
     with sample.reading() as session:
-        ids, total = search._like_note_ids(session, ["burn"], 50)
-        percent, _ = search._like_note_ids(session, ["100%"], 50)
+        ids, total = search._like_note_ids(session, ["burn"], 50, 0)
+        percent, _ = search._like_note_ids(session, ["100%"], 50, 0)
+        first, first_total = search._like_note_ids(session, ["burn"], 1, 0)
+        rest, rest_total = search._like_note_ids(session, ["burn"], 50, 1)
     assert set(ids) == fts_ids and total == len(fts_ids)
     assert percent == [], "% is a character, not a wildcard"
+    assert first + rest == ids and first_total == rest_total == total

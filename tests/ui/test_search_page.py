@@ -7,12 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from sanctuary_desktop.services import records
 from sanctuary_desktop.services.demo import SAMPLE_NAME, create_sample
 from sanctuary_desktop.services.search import NoteHit, PersonHit
+from sanctuary_desktop.services.views import CallView
+from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.search_page import (
     DEBOUNCE_MS,
@@ -146,3 +148,45 @@ def test_screenshot(page: SearchPage, qtbot: QtBot, themed: None) -> None:
     qtbot.wait(50)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     assert page.grab().save(str(SCREENSHOT))
+
+
+def test_notes_load_a_page_at_a_time_as_the_list_is_scrolled(
+    page: SearchPage, qtbot: QtBot, ctx: AppContext
+) -> None:
+    call_id = next(
+        c.id for c in ctx.services.runner.submit(calls_of_sample).result() if not c.cancelled
+    )
+    for n in range(120):
+        ctx.services.call(records.add_note, call_id, f"Eelgrass restoration, step {n}")
+    settle(qtbot, ctx)
+    page.show()
+    search(page, qtbot, "eelgrass")
+    model = page.model
+
+    def notes_shown() -> int:
+        return sum(isinstance(r, NoteHit) for r in model.rows)
+
+    qtbot.waitUntil(lambda: ctx.services.idle and notes_shown() >= 50)
+    settle(qtbot, ctx)
+    assert notes_shown() == 50 and model.notes_total == 120
+    heading = next(r for r in model.rows if isinstance(r, Heading))
+    assert heading.count.startswith("50 of 120")
+    for expected in (100, 120):
+        page.view.scrollToBottom()
+        qtbot.waitUntil(lambda n=expected: notes_shown() == n)  # type: ignore[misc]
+        settle(qtbot, ctx)
+    assert not model.canFetchMore(QModelIndex())
+    heading = next(r for r in model.rows if isinstance(r, Heading))
+    assert heading.count == "120"
+    ids = [r.note_id for r in model.rows if isinstance(r, NoteHit)]
+    assert len(set(ids)) == 120
+    # A new search starts over at the first page.
+    search(page, qtbot, "eelgrass step")
+    assert notes_shown() == 50
+
+
+def calls_of_sample(db: Database) -> list[CallView]:
+    from sanctuary_desktop.services import calls, cohorts
+
+    [cohort] = cohorts.list_cohorts(db)
+    return calls.list_cohort_calls(db, cohort.id)
