@@ -73,7 +73,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from sanctuary_desktop.ui.context import AppContext
     from sanctuary_desktop.ui.events import Events
     from sanctuary_desktop.ui.gc_guard import GuiThreadCollector
-    from sanctuary_desktop.ui.main_window import MainWindow
+    from sanctuary_desktop.ui.main_window import COHORTS, MainWindow, saved_page
     from sanctuary_desktop.ui.service_client import ServiceClient
     from sanctuary_desktop.ui.single_instance import SingleInstance
     from sanctuary_desktop.ui.theme import apply_theme
@@ -104,6 +104,7 @@ def run_gui(args: argparse.Namespace) -> int:
             return 1
         instance = SingleInstance(folder.root)
         if not instance.acquire():
+            configure_logging(folder, verbose=args.verbose)
             return already_open(instance)
 
         server = server_url(args.database_url)
@@ -118,14 +119,22 @@ def run_gui(args: argparse.Namespace) -> int:
             log_path=folder.logs / LOG_NAME,
             clock=SteadyClock(),  # the live timer's pace, kept right across sleep
         )
-        rows = None if server else first_look(folder.database, ctx.clock(), include_archived=False)
+        # A first look only where the window opens on the Cohorts page: other pages need
+        # the database, and the window would only move from one page to another.
+        rows = (
+            first_look(folder.database, ctx.clock(), include_archived=False)
+            if not server and saved_page(ctx) == COHORTS
+            else None
+        )
+        if rows is None:  # the window's first calls open the database: log them
+            log_path = configure_logging(folder, verbose=args.verbose)
         window = MainWindow(ctx, first_look=rows)
         if rows is not None:
             window.show()
             wait_until_painted(window.cohorts_page.list.viewport(), timeout_ms=1000)
-        app.setWindowIcon(app_icon())
-        log_path = configure_logging(folder, verbose=args.verbose)
+            log_path = configure_logging(folder, verbose=args.verbose)
         log.info("%s %s starting; data folder %s", APP_NAME, __version__, folder.root)
+        app.setWindowIcon(app_icon())
         opened = runner.start()  # opens, checks and migrates while the rest is built
         instance.listen()
         window.finish_building()

@@ -158,3 +158,42 @@ def test_a_database_that_needs_migrating_starts_without_a_first_look(tmp_path: P
     assert "PAINTED" not in result.stdout  # no first look was taken
     with sqlite3.connect(data / "sanctuary.db") as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
+    log = (data / "logs" / "sanctuary.log").read_text(encoding="utf-8")
+    assert "database migrated from 0003 to 0004" in log
+
+
+def test_a_window_left_on_another_page_opens_there_without_a_first_look(
+    tmp_path: Path,
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    data = tmp_path / "profile"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    made = subprocess.run(
+        [sys.executable, "-m", "sanctuary_desktop", "--data-dir", str(data), "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    settings = QSettings(str(data / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("v1/window/page", 1)
+    settings.sync()
+    script = FIRST_PAINT.replace(
+        "    QTimer.singleShot(0, quit)",
+        "    print('PAGE', type(self.stack.currentWidget()).__name__, flush=True)\n"
+        "    QTimer.singleShot(0, quit)",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "PAINTED" not in result.stdout
+    assert "PAGE CalendarPage" in result.stdout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,10 +25,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@functools.cache  # asking the system takes a few ms, and pages ask often
+SYSTEM_ZONE_FRESH_S = 60.0  # asking takes a few ms and pages ask often; laptops travel
+_system_zone: tuple[float, str] | None = None
+
+
 def system_zone() -> str:
-    name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
-    return name if is_valid_zone(name) else "UTC"
+    global _system_zone
+    now = time.monotonic()
+    if _system_zone is None or now - _system_zone[0] > SYSTEM_ZONE_FRESH_S:
+        name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
+        _system_zone = (now, name if is_valid_zone(name) else "UTC")
+    return _system_zone[1]
 
 
 @dataclass

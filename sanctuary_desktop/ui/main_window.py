@@ -45,6 +45,12 @@ PAGES = ("Cohorts", "Calendar", "Protocols", "Search")
 COHORTS, CALENDAR, PROTOCOLS, SEARCH = range(len(PAGES))
 
 
+def saved_page(ctx: AppContext) -> int:
+    """The page the window was left on; start-up takes a first look only at Cohorts."""
+    page = str(ctx.settings.value(ctx.setting_key("window/page"), COHORTS))
+    return int(page) if page.isdigit() and int(page) < len(PAGES) else COHORTS
+
+
 def make_page(index: int, ctx: AppContext) -> QWidget:
     """A page other than Cohorts, made (and its module loaded) when first opened."""
     if index == CALENDAR:
@@ -339,8 +345,7 @@ class MainWindow(QMainWindow):
             geometry = self.ctx.settings.value(self.ctx.setting_key("window/geometry"))
             if isinstance(geometry, QByteArray) and not self.restoreGeometry(geometry):
                 log.info("saved window geometry did not fit; using defaults")
-            page = str(self.ctx.settings.value(self.ctx.setting_key("window/page"), 0))
-            self.show_page(int(page) if page.isdigit() and int(page) < len(PAGES) else COHORTS)
+            self.show_page(saved_page(self.ctx))
         except Exception:  # a bad settings file must never stop the app from opening
             log.warning("could not restore window state", exc_info=True)
 

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WAIT_MS = 1000
+PATIENCE_MS = 5000  # how long a second launch waits for the first copy to listen
+RETRY_MS = 100
 
 
 def channel_name(folder: Path) -> str:
@@ -73,17 +75,24 @@ class SingleInstance(QObject):
         info = self.lock.getLockInfo()
         return int(info[0]) if info and info[0] else None
 
-    def ask_holder_to_come_forward(self) -> bool:
+    def ask_holder_to_come_forward(self, *, patience_ms: int = PATIENCE_MS) -> bool:
+        """Ask the copy holding the lock to show its window. It listens only once its own
+        window has painted, so a launch in the moment before that keeps asking a while."""
+        from PySide6.QtCore import QDeadlineTimer, QThread
         from PySide6.QtNetwork import QLocalSocket
 
-        socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        if not socket.waitForConnected(WAIT_MS):
-            return False
-        socket.write(b"show\n")
-        sent = socket.waitForBytesWritten(WAIT_MS)
-        socket.disconnectFromServer()
-        return sent
+        deadline = QDeadlineTimer(patience_ms)
+        while True:
+            socket = QLocalSocket()
+            socket.connectToServer(self.name)
+            if socket.waitForConnected(WAIT_MS):
+                socket.write(b"show\n")
+                sent = socket.waitForBytesWritten(WAIT_MS)
+                socket.disconnectFromServer()
+                return sent
+            if deadline.hasExpired():
+                return False
+            QThread.msleep(RETRY_MS)
 
     def _answer(self) -> None:
         assert self.server is not None

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -191,3 +192,25 @@ def test_pages_are_made_on_first_use_and_the_page_is_remembered(
     again = open_window(qtbot, ctx)
     assert again.sidebar.currentRow() == 2
     assert again.stack.currentWidget() is again.protocols_page
+
+
+def test_the_system_zone_is_asked_again_after_a_while(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A facilitator who never chose a zone and travels with the laptop open."""
+    from sanctuary_desktop.ui import context
+
+    zones = iter([b"Europe/Paris", b"Asia/Tokyo"])
+
+    class System:
+        @staticmethod
+        def systemTimeZoneId() -> QByteArray:
+            return QByteArray(next(zones))
+
+    clock = [1000.0]
+    monkeypatch.setattr(context, "QTimeZone", System)
+    monkeypatch.setattr(context.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(context, "_system_zone", None)
+    assert context.system_zone() == "Europe/Paris"
+    clock[0] += 30
+    assert context.system_zone() == "Europe/Paris"  # asked once, not on every call
+    clock[0] += context.SYSTEM_ZONE_FRESH_S
+    assert context.system_zone() == "Asia/Tokyo"
