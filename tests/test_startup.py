@@ -94,28 +94,30 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_the_window_paints_the_cohort_list_before_sqlalchemy_loads(tmp_path: Path) -> None:
-    """The first paint shows the real list, read through sqlite3, with the ORM not loaded."""
-    data = tmp_path / "profile"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    made = subprocess.run(
-        [sys.executable, "-m", "sanctuary_desktop", "--data-dir", str(data), "demo"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
-    assert made.returncode == 0, made.stderr
+def run_python(*args: str) -> subprocess.CompletedProcess[str]:
+    """The app's Python on the offscreen platform; fails the test if it fails."""
     result = subprocess.run(
-        [sys.executable, "-c", FIRST_PAINT, "--data-dir", str(data)],
+        [sys.executable, *args],
         capture_output=True,
         text=True,
         timeout=120,
-        env=env,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def sample_folder(tmp_path: Path) -> Path:
+    data = tmp_path / "profile"
+    run_python("-m", "sanctuary_desktop", "--data-dir", str(data), "demo")
+    return data
+
+
+def test_the_window_paints_the_cohort_list_before_sqlalchemy_loads(tmp_path: Path) -> None:
+    """The first paint shows the real list, read through sqlite3, with the ORM not loaded."""
+    data = sample_folder(tmp_path)
+    result = run_python("-c", FIRST_PAINT, "--data-dir", str(data))
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
     assert lines["PAINTED"] == "True True"
     assert lines["ROWS"].startswith("Tending the Commons")
@@ -127,17 +129,7 @@ def test_a_database_that_needs_migrating_starts_without_a_first_look(tmp_path: P
     """An older schema: the first look steps aside, the usual path migrates and opens."""
     import sqlite3
 
-    data = tmp_path / "profile"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    made = subprocess.run(
-        [sys.executable, "-m", "sanctuary_desktop", "--data-dir", str(data), "demo"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
-    assert made.returncode == 0, made.stderr
+    data = sample_folder(tmp_path)
     with sqlite3.connect(data / "sanctuary.db") as conn:
         # Back to schema 0003: without what 0004 adds, so that it can run again.
         conn.execute("UPDATE alembic_version SET version_num = '0003'")
@@ -146,15 +138,7 @@ def test_a_database_that_needs_migrating_starts_without_a_first_look(tmp_path: P
         ).fetchall():
             conn.execute(f'DROP TRIGGER "{name}"')
         conn.execute("DROP TABLE notes_fts")
-    result = subprocess.run(
-        [sys.executable, "-c", FIRST_PAINT, "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_python("-c", FIRST_PAINT, "--data-dir", str(data))
     assert "PAINTED" not in result.stdout  # no first look was taken
     with sqlite3.connect(data / "sanctuary.db") as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
@@ -167,17 +151,7 @@ def test_a_window_left_on_another_page_opens_there_without_a_first_look(
 ) -> None:
     from PySide6.QtCore import QSettings
 
-    data = tmp_path / "profile"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    made = subprocess.run(
-        [sys.executable, "-m", "sanctuary_desktop", "--data-dir", str(data), "demo"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
-    assert made.returncode == 0, made.stderr
+    data = sample_folder(tmp_path)
     settings = QSettings(str(data / "settings.ini"), QSettings.Format.IniFormat)
     settings.setValue("v1/window/page", 1)
     settings.sync()
@@ -186,14 +160,6 @@ def test_a_window_left_on_another_page_opens_there_without_a_first_look(
         "    print('PAGE', type(self.stack.currentWidget()).__name__, flush=True)\n"
         "    QTimer.singleShot(0, quit)",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script, "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_python("-c", script, "--data-dir", str(data))
     assert "PAINTED" not in result.stdout
     assert "PAGE CalendarPage" in result.stdout
