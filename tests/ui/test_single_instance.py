@@ -20,9 +20,10 @@ def test_a_second_launch_waits_for_a_first_copy_that_listens_late(tmp_path: Path
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         QLocalServer.removeServer(channel_name(tmp_path))
         assert server.listen(channel_name(tmp_path))
-        server.waitForNewConnection(1000)
+        asked.wait(10)  # the connection stays open until the second launch is done
         server.close()
 
+    asked = threading.Event()
     timer = threading.Timer(0.4, first_copy_listens_late)
     timer.start()
     second = SingleInstance(tmp_path)
@@ -30,6 +31,7 @@ def test_a_second_launch_waits_for_a_first_copy_that_listens_late(tmp_path: Path
     try:
         assert second.ask_holder_to_come_forward(patience_ms=5000)
     finally:
+        asked.set()
         timer.join(10)
     assert time.monotonic() - started >= 0.4  # it kept asking until the first copy listened
 
