@@ -322,10 +322,11 @@ def _find_notes(
     `ranked` None chooses by the count, as a first page does; later pages pass it on."""
     if db.is_sqlite:
         query = fts_query(words)
-        total = session.execute(_COUNTED, {"query": query}).scalar_one()
-        if total == 0:
-            return (), 0, True
+        total = 0  # a later page: the first one counted them
         if ranked is None:
+            total = session.execute(_COUNTED, {"query": query}).scalar_one()
+            if total == 0:
+                return (), 0, True
             ranked = total <= RANK_AT_MOST
         ordered = _RANKED if ranked else _NEWEST
         ids = list(session.scalars(ordered, {"query": query, "limit": limit, "offset": offset}))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from sanctuary_desktop.domain.cohort import CohortDraft, IntakeStatus, ParticipantDraft, WakingHours
 
-if TYPE_CHECKING:  # none of these is needed for the first window: see services/first_look.py
+if TYPE_CHECKING:  # none of these is needed for the first window: see services/cohort_list.py
     from sanctuary_desktop.domain.timeplan import Person
     from sanctuary_desktop.store.models import Call, Cohort, Participant
 

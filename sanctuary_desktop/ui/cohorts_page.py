@@ -180,7 +180,7 @@ class CohortsPage(QWidget):
     """The cohort list on the left; the chosen cohort's header and tabs on the right.
 
     The list is made at once and can show a first look (rows read before SQLAlchemy has
-    loaded, see services/first_look.py); the header and tabs are made by build_detail,
+    loaded, see services/cohort_list.py); the header and tabs are made by build_detail,
     which loads their modules and asks the database for the list again."""
 
     # Made by build_detail.
