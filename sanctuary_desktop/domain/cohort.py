@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from sanctuary_desktop.domain.errors import Collector, check_saveable
@@ -52,6 +52,9 @@ class CohortDraft:
     call_minutes: int = 90
     notes: str = ""
     waking_hours: WakingHours = WakingHours()
+    # The version of the stored cohort this draft was read from (its update time), so a
+    # save over a newer version is refused; None for a new cohort.
+    read_at: datetime | None = None
 
     def validated(self) -> CohortDraft:
         """Return a cleaned copy, or raise ValidationError naming every bad field."""

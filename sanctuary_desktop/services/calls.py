@@ -12,7 +12,13 @@ from sanctuary_desktop.domain.errors import Collector, ValidationError, check_sa
 from sanctuary_desktop.domain.schedule import Cadence, generate_starts, local_to_utc
 from sanctuary_desktop.domain.zones import zone
 from sanctuary_desktop.services.cohorts import load_call, load_cohort
-from sanctuary_desktop.services.views import CallView, Outcome, Topic, call_views
+from sanctuary_desktop.services.views import (
+    CallView,
+    Outcome,
+    Topic,
+    call_views,
+    check_unchanged,
+)
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import Call, Cohort
 
@@ -102,14 +108,26 @@ def _check_texts(title: str, notes: str = "") -> None:
 
 
 def add_call(
-    db: Database, cohort_id: int, starts_at: datetime, minutes: int, *, title: str = ""
+    db: Database,
+    cohort_id: int,
+    starts_at: datetime,
+    minutes: int,
+    *,
+    title: str = "",
+    notes: str = "",
 ) -> Outcome[CallView]:
     _check_instant(starts_at)
     _check_minutes(minutes)
-    _check_texts(title)
+    _check_texts(title, notes)
     with db.unit_of_work() as session:
         load_cohort(session, cohort_id)
-        call = Call(cohort_id=cohort_id, starts_at=starts_at, minutes=minutes, title=title.strip())
+        call = Call(
+            cohort_id=cohort_id,
+            starts_at=starts_at,
+            minutes=minutes,
+            title=title.strip(),
+            notes=notes.strip(),
+        )
         session.add(call)
         return Outcome.of(_view_of(session, call), Topic.CALLS)
 
@@ -122,13 +140,18 @@ def update_call(
     minutes: int,
     title: str = "",
     notes: str = "",
+    read_at: datetime | None = None,
 ) -> Outcome[CallView]:
-    """Move or re-time one call; calendars see a new revision of the same event."""
+    """Move or re-time one call; calendars see a new revision of the same event.
+
+    `read_at` is the call's `updated_at` when the dialog read it: if the call has changed
+    since, the save is refused (`ChangedSince`) instead of putting older values back."""
     _check_instant(starts_at)
     _check_minutes(minutes)
     _check_texts(title, notes)
     with db.unit_of_work() as session:
         call = load_call(session, call_id)
+        check_unchanged("Call", call.updated_at, read_at)
         if call.starts_at != starts_at or call.minutes != minutes:
             call.revision += 1
         call.starts_at = starts_at

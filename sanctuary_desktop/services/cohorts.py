@@ -17,6 +17,7 @@ from sanctuary_desktop.services.views import (
     ParticipantView,
     Topic,
     call_views,
+    check_unchanged,
 )
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import Call, Cohort, Participant
@@ -136,9 +137,12 @@ def create_cohort(db: Database, draft: CohortDraft) -> Outcome[CohortView]:
 
 
 def update_cohort(db: Database, cohort_id: int, draft: CohortDraft) -> Outcome[CohortView]:
+    """Save an edited cohort; a draft read before someone else's save is refused
+    (`ChangedSince`) rather than putting the older values back."""
     clean = draft.validated()
     with db.unit_of_work() as session:
         cohort = load_cohort(session, cohort_id)
+        check_unchanged("Cohort", cohort.updated_at, clean.read_at)
         _apply(cohort, clean)
         session.flush()
         return Outcome.of(CohortView.of(cohort), Topic.COHORTS, Topic.CALLS)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from sanctuary_desktop.domain.cohort import CohortDraft, IntakeStatus, ParticipantDraft, WakingHours
+from sanctuary_desktop.domain.errors import FieldError, ValidationError
 
 if TYPE_CHECKING:  # none of these is needed for the first window: see services/cohort_list.py
     from sanctuary_desktop.domain.timeplan import Person
@@ -40,6 +41,32 @@ class Outcome(Generic[T]):
         return cls(value, frozenset(topics))
 
 
+class ChangedSince(ValidationError):
+    """A save refused because the record changed after the dialog read it.
+
+    The dialog says so and offers to reload; nothing was written."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            [
+                FieldError(
+                    what,
+                    "was changed since you opened this window (in another window or by "
+                    "another action). Nothing was saved: reload to see the newer version, "
+                    "then make your change again.",
+                )
+            ]
+        )
+        self.what = what
+
+
+def check_unchanged(what: str, current: object, read: object | None) -> None:
+    """Refuse to save over a newer version: `read` is the version the draft was read at
+    (None when the caller has no version, as a new record or a script)."""
+    if read is not None and current != read:
+        raise ChangedSince(what)
+
+
 @dataclass(frozen=True)
 class CohortView:
     id: int
@@ -53,6 +80,7 @@ class CohortView:
     notes: str
     waking_hours: WakingHours
     archived: bool
+    updated_at: datetime | None = None  # the version a dialog saves against
 
     @classmethod
     def of(cls, row: Cohort) -> CohortView:
@@ -68,6 +96,7 @@ class CohortView:
             notes=row.notes,
             waking_hours=WakingHours(row.day_start, row.day_end),
             archived=row.archived,
+            updated_at=row.updated_at,
         )
 
     def draft(self) -> CohortDraft:
@@ -81,6 +110,7 @@ class CohortView:
             call_minutes=self.call_minutes,
             notes=self.notes,
             waking_hours=self.waking_hours,
+            read_at=self.updated_at,
         )
 
 

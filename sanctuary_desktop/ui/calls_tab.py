@@ -42,7 +42,7 @@ from sanctuary_desktop.domain.schedule import (
 from sanctuary_desktop.domain.timeplan import Band, LocalSlot, local_slots
 from sanctuary_desktop.domain.zones import city_of, zone
 from sanctuary_desktop.services import calls
-from sanctuary_desktop.services.views import CallView, CohortPlan
+from sanctuary_desktop.services.views import CallView, ChangedSince, CohortPlan
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.pdf_export import open_session_notes
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
@@ -51,6 +51,7 @@ from sanctuary_desktop.ui.widgets import (
     ERROR_COLOR,
     FieldForm,
     ask_to_confirm,
+    reload_button,
     to_date,
     to_qdate,
     to_time,
@@ -230,27 +231,22 @@ class CallDialog(QDialog):
         home_name = plan.cohort.home_tz
         home = zone(home_name)
         self.setWindowTitle(f"Move {call.label}" if call else "Add a call")
-        if call:
-            local = call.starts_at.astimezone(home)
-        else:
-            day = ctx.clock().astimezone(home).date() + timedelta(days=7)
-            local = datetime.combine(day, time(9, 0), home)
         self.form = FieldForm()
-        self.day = QDateEdit(to_qdate(local.date()))
+        self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd d MMM yyyy")
-        self.start = QTimeEdit(QTime(local.hour, local.minute))
+        self.start = QTimeEdit()
         self.start.setDisplayFormat("HH:mm")
         self.minutes = QSpinBox()
         self.minutes.setRange(-1, 24 * 60)
         self.minutes.setSingleStep(15)
         self.minutes.setSuffix(" minutes")
-        self.minutes.setValue(call.minutes if call else plan.cohort.call_minutes)
-        self.title = QLineEdit(call.title if call else "")
+        self.title = QLineEdit()
         self.title.setPlaceholderText("Leave empty for “Call N of M”")
-        self.notes = QPlainTextEdit(call.notes if call else "")
+        self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(70)
         self.notes.setTabChangesFocus(True)
+        self.notes.setPlaceholderText("For you only: shown when you point at the call")
         self.form.add_row("Date", self.day)
         self.form.add_row("Start", self.start, f"Start ({city_of(home_name)})")
         self.form.add_row("Length", self.minutes)
@@ -261,11 +257,44 @@ class CallDialog(QDialog):
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("Save" if call else "Add call")
+        self.reload_button = reload_button(buttons, self.reload)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(buttons)
+        if call is not None:
+            self.fill(call)
+        else:
+            day = ctx.clock().astimezone(home).date() + timedelta(days=7)
+            local = datetime.combine(day, time(9, 0), home)
+            self.day.setDate(to_qdate(local.date()))
+            self.start.setTime(QTime(local.hour, local.minute))
+            self.minutes.setValue(plan.cohort.call_minutes)
+
+    def fill(self, call: CallView) -> None:
+        """Show a call's stored values: when the dialog opens, and on Reload."""
+        self.call = call
+        local = call.starts_at.astimezone(zone(self.plan.cohort.home_tz))
+        self.day.setDate(to_qdate(local.date()))
+        self.start.setTime(QTime(local.hour, local.minute))
+        self.minutes.setValue(call.minutes)
+        self.title.setText(call.title)
+        self.notes.setPlainText(call.notes)
+
+    def reload(self) -> None:
+        if self.call is None:
+            return
+        self.reload_button.setEnabled(False)
+        self.ctx.services.call(
+            calls.get_call, self.call.id, then=self._reloaded, failed=self._failed
+        )
+
+    def _reloaded(self, call: CallView) -> None:
+        self.fill(call)
+        self.form.clear_errors()
+        self.reload_button.hide()
+        self.save_button.setEnabled(True)
 
     def starts_at(self) -> datetime:
         return local_to_utc(
@@ -284,6 +313,7 @@ class CallDialog(QDialog):
                 self.starts_at(),
                 self.minutes.value(),
                 title=self.title.text(),
+                notes=self.notes.toPlainText(),
                 then=self._done,
                 failed=self._failed,
             )
@@ -295,6 +325,7 @@ class CallDialog(QDialog):
                 minutes=self.minutes.value(),
                 title=self.title.text(),
                 notes=self.notes.toPlainText(),
+                read_at=self.call.updated_at,
                 then=self._done,
                 failed=self._failed,
             )
@@ -304,8 +335,14 @@ class CallDialog(QDialog):
         self.accept()
 
     def _failed(self, error: ValidationError) -> None:
-        self.save_button.setEnabled(True)
         self.form.show_errors(error)
+        if isinstance(error, ChangedSince):
+            # Saving again would put the older values back: reload first.
+            self.reload_button.setEnabled(True)
+            self.reload_button.show()
+            self.reload_button.setFocus()
+        else:
+            self.save_button.setEnabled(True)
 
 
 class CallsTab(QWidget):
@@ -326,9 +363,13 @@ class CallsTab(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        # Only `activated`: it comes with a double-click (or a single click, where the
+        # platform says so) and with Enter. Connecting doubleClicked as well opened two
+        # dialogs for one double-click.
         self.table.activated.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.editing: dict[int, CallDialog] = {}  # call id -> its open dialog
+        self.select_when_loaded: int | None = None  # a call just added
 
         self.slot_model: RowsModel[LocalSlot] = RowsModel(
             [
@@ -471,7 +512,7 @@ class CallsTab(QWidget):
             )
 
         return [
-            Column("Call", lambda c: c.label, foreground=muted),
+            Column("Call", lambda c: c.label, foreground=muted, tooltip=lambda c: c.notes),
             Column("Date", lambda c: f"{mine(c):%a %d %b %Y}", foreground=muted),
             Column(
                 "Your time",
@@ -508,7 +549,11 @@ class CallsTab(QWidget):
             f"{planned} calls, {held} held · times in {city_of(self.ctx.facilitator_zone)}"
         )
         self.body.setCurrentIndex(1 if plan.calls else 0)
-        if selected is not None:
+        wanted = self.select_when_loaded
+        if wanted is not None and any(c.id == wanted for c in plan.calls):
+            self.select_when_loaded = None
+            self.select_call(wanted)
+        elif selected is not None:
             self.select_call(selected.id)
         elif plan.calls:
             upcoming = [c for c in plan.calls if c.starts_at >= self.ctx.clock()]
@@ -579,13 +624,28 @@ class CallsTab(QWidget):
     def add(self) -> None:
         if self.plan is not None:
             dialog = CallDialog(self.ctx, self.plan, None, self)
-            dialog.saved.connect(lambda view: self.select_call(view.id))
+            dialog.saved.connect(self._added)
             self._open(dialog)
+
+    def _added(self, view: CallView) -> None:
+        # The list is reloaded after the save: select the new call when it arrives.
+        self.select_when_loaded = view.id
+        self.select_call(view.id)
 
     def edit_selected(self) -> None:
         call = self.selected()
-        if self.plan is not None and call is not None:
-            self._open(CallDialog(self.ctx, self.plan, call, self))
+        if self.plan is None or call is None:
+            return
+        open_already = self.editing.get(call.id)
+        if open_already is not None:
+            # One dialog per call: a second one would save over the first's changes.
+            open_already.raise_()
+            open_already.activateWindow()
+            return
+        dialog = CallDialog(self.ctx, self.plan, call, self)
+        self.editing[call.id] = dialog
+        dialog.finished.connect(lambda _result, key=call.id: self.editing.pop(key, None))
+        self._open(dialog)
 
     def toggle_cancel(self) -> None:
         call = self.selected()

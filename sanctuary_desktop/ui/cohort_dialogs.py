@@ -22,9 +22,16 @@ from PySide6.QtWidgets import (
 from sanctuary_desktop.domain.cohort import CohortDraft, WakingHours
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services import cohorts
-from sanctuary_desktop.services.views import CohortView
+from sanctuary_desktop.services.views import ChangedSince, CohortView
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.widgets import FieldForm, ZonePicker, to_date, to_qdate, to_time
+from sanctuary_desktop.ui.widgets import (
+    FieldForm,
+    ZonePicker,
+    reload_button,
+    to_date,
+    to_qdate,
+    to_time,
+)
 
 
 def date_edit(value: date) -> QDateEdit:
@@ -48,25 +55,24 @@ class CohortDialog(QDialog):
         self.setWindowTitle("Edit cohort" if cohort else "New cohort")
         self.setMinimumWidth(560)
         today = ctx.clock().date()
-        draft = cohort.draft() if cohort else None
 
         self.form = FieldForm()
-        self.name = QLineEdit(draft.name if draft else "")
+        self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Women leading on climate — spring 2027")
-        self.focus = QLineEdit(draft.focus if draft else "")
+        self.focus = QLineEdit()
         self.focus.setPlaceholderText("Who it is for and what it is about")
-        self.facilitators = QLineEdit(draft.facilitators if draft else "")
+        self.facilitators = QLineEdit()
         self.facilitators.setPlaceholderText("Names, separated by commas")
         self.zone = ZonePicker()
-        self.zone.set_zone_name(draft.home_tz if draft else ctx.facilitator_zone)
-        self.start = date_edit(draft.start_date if draft else today)
-        self.end = date_edit(draft.end_date if draft else today + timedelta(days=210))
+        self.zone.set_zone_name(ctx.facilitator_zone)
+        self.start = date_edit(today)
+        self.end = date_edit(today + timedelta(days=210))
         self.minutes = QSpinBox()
         self.minutes.setRange(-1, 24 * 60)
         self.minutes.setSuffix(" minutes")
         self.minutes.setSingleStep(15)
-        self.minutes.setValue(draft.call_minutes if draft else 90)
-        hours = draft.waking_hours if draft else WakingHours()
+        self.minutes.setValue(90)
+        hours = WakingHours()
         self.day_start = QTimeEdit(QTime(hours.start.hour, hours.start.minute))
         self.day_end = QTimeEdit(QTime(hours.end.hour, hours.end.minute))
         for edit in (self.day_start, self.day_end):
@@ -82,7 +88,7 @@ class CohortDialog(QDialog):
         hours_layout.addWidget(self.day_end)
         hours_layout.addWidget(QLabel("in each participant's own time"))
         hours_layout.addStretch(1)
-        self.notes = QPlainTextEdit(draft.notes if draft else "")
+        self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(80)
 
@@ -101,11 +107,44 @@ class CohortDialog(QDialog):
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("Create cohort" if cohort is None else "Save")
+        self.reload_button = reload_button(buttons, self.reload)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(buttons)
+        if cohort is not None:
+            self.fill(cohort)
+
+    def fill(self, cohort: CohortView) -> None:
+        """Show a cohort's stored values: when the dialog opens, and on Reload."""
+        self.cohort = cohort
+        draft = cohort.draft()
+        self.name.setText(draft.name)
+        self.focus.setText(draft.focus)
+        self.facilitators.setText(draft.facilitators)
+        self.zone.set_zone_name(draft.home_tz)
+        self.start.setDate(to_qdate(draft.start_date))
+        self.end.setDate(to_qdate(draft.end_date))
+        self.minutes.setValue(draft.call_minutes)
+        hours = draft.waking_hours
+        self.day_start.setTime(QTime(hours.start.hour, hours.start.minute))
+        self.day_end.setTime(QTime(hours.end.hour, hours.end.minute))
+        self.notes.setPlainText(draft.notes)
+
+    def reload(self) -> None:
+        if self.cohort is None:
+            return
+        self.reload_button.setEnabled(False)
+        self.ctx.services.call(
+            cohorts.get_cohort, self.cohort.id, then=self._reloaded, failed=self._failed
+        )
+
+    def _reloaded(self, cohort: CohortView) -> None:
+        self.fill(cohort)
+        self.form.clear_errors()
+        self.reload_button.hide()
+        self.save_button.setEnabled(True)
 
     def draft(self) -> CohortDraft:
         return CohortDraft(
@@ -118,6 +157,7 @@ class CohortDialog(QDialog):
             call_minutes=self.minutes.value(),
             notes=self.notes.toPlainText(),
             waking_hours=WakingHours(to_time(self.day_start.time()), to_time(self.day_end.time())),
+            read_at=self.cohort.updated_at if self.cohort else None,
         )
 
     def submit(self) -> None:
@@ -142,8 +182,14 @@ class CohortDialog(QDialog):
         self.accept()
 
     def _failed(self, error: ValidationError) -> None:
-        self.save_button.setEnabled(True)
         self.form.show_errors(error)
+        if isinstance(error, ChangedSince):
+            # Saving again would put the older values back: reload first.
+            self.reload_button.setEnabled(True)
+            self.reload_button.show()
+            self.reload_button.setFocus()
+        else:
+            self.save_button.setEnabled(True)
 
 
 class DuplicateDialog(QDialog):

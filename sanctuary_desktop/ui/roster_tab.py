@@ -31,8 +31,8 @@ from sanctuary_desktop.domain.cohort import IntakeStatus, ParticipantDraft
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.roster_csv import RosterPreview, RosterRow, read_roster_csv
 from sanctuary_desktop.domain.zones import city_of
-from sanctuary_desktop.services import roster
-from sanctuary_desktop.services.views import CohortPlan, ParticipantView
+from sanctuary_desktop.services import participant_edits, roster
+from sanctuary_desktop.services.views import ChangedSince, CohortPlan, ParticipantView
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import ROW_ROLE, SORT_ROLE, Column, RowsModel
 from sanctuary_desktop.ui.theme import TEXT_MUTED
@@ -41,6 +41,7 @@ from sanctuary_desktop.ui.widgets import (
     FieldForm,
     ZonePicker,
     ask_to_confirm,
+    reload_button,
     to_date,
     to_qdate,
 )
@@ -96,33 +97,26 @@ class ParticipantDialog(QDialog):
         self.participant = participant
         self.setWindowTitle("Edit participant" if participant else "Add participant")
         self.setMinimumWidth(520)
-        draft = participant.draft() if participant else None
         self.form = FieldForm()
-        self.name = QLineEdit(draft.name if draft else "")
-        self.email = QLineEdit(draft.email if draft else "")
-        self.organisation = QLineEdit(draft.organisation if draft else "")
+        self.name = QLineEdit()
+        self.email = QLineEdit()
+        self.organisation = QLineEdit()
         self.zone = ZonePicker()
-        self.zone.set_zone_name(draft.time_zone if draft else default_zone)
+        self.zone.set_zone_name(default_zone)
         self.years = QSpinBox()
         self.years.setRange(-1, 80)
         self.years.setSpecialValueText("not known")
-        self.years.setValue(
-            draft.years_in_practice if draft and draft.years_in_practice is not None else -1
-        )
+        self.years.setValue(-1)
         self.status = QComboBox()
         for status in IntakeStatus:
             self.status.addItem(status.label, status)
-        self.status.setCurrentIndex(
-            list(IntakeStatus).index(draft.status if draft else IntakeStatus.APPLIED)
-        )
+        self.status.setCurrentIndex(list(IntakeStatus).index(IntakeStatus.APPLIED))
         self.interviewed = QCheckBox("Interviewed on")
         self.interview_date = QDateEdit()
         self.interview_date.setCalendarPopup(True)
         self.interview_date.setDisplayFormat("ddd d MMM yyyy")
-        when = draft.interview_date if draft and draft.interview_date else ctx.clock().date()
-        self.interview_date.setDate(to_qdate(when))
-        self.interviewed.setChecked(bool(draft and draft.interview_date))
-        self.interview_date.setEnabled(self.interviewed.isChecked())
+        self.interview_date.setDate(to_qdate(ctx.clock().date()))
+        self.interview_date.setEnabled(False)
         self.interviewed.toggled.connect(self.interview_date.setEnabled)
         interview = QWidget()
         row = QHBoxLayout(interview)
@@ -131,7 +125,7 @@ class ParticipantDialog(QDialog):
         row.addWidget(self.interview_date)
         row.addStretch(1)
         self.interview_date.setAccessibleName("Interview date")
-        self.notes = QPlainTextEdit(draft.notes if draft else "")
+        self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(70)
         self.form.add_row("Name", self.name)
@@ -147,11 +141,47 @@ class ParticipantDialog(QDialog):
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("Save" if participant else "Add participant")
+        self.reload_button = reload_button(buttons, self.reload)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(buttons)
+        if participant is not None:
+            self.fill(participant)
+
+    def fill(self, participant: ParticipantView) -> None:
+        """Show a participant's stored values: when the dialog opens, and on Reload."""
+        self.participant = participant
+        draft = participant.draft()
+        self.name.setText(draft.name)
+        self.email.setText(draft.email)
+        self.organisation.setText(draft.organisation)
+        self.zone.set_zone_name(draft.time_zone)
+        self.years.setValue(-1 if draft.years_in_practice is None else draft.years_in_practice)
+        self.status.setCurrentIndex(list(IntakeStatus).index(draft.status))
+        if draft.interview_date:
+            self.interview_date.setDate(to_qdate(draft.interview_date))
+        self.interviewed.setChecked(draft.interview_date is not None)
+        self.interview_date.setEnabled(self.interviewed.isChecked())
+        self.notes.setPlainText(draft.notes)
+
+    def reload(self) -> None:
+        if self.participant is None:
+            return
+        self.reload_button.setEnabled(False)
+        self.ctx.services.call(
+            participant_edits.get_participant,
+            self.participant.id,
+            then=self._reloaded,
+            failed=self._failed,
+        )
+
+    def _reloaded(self, participant: ParticipantView) -> None:
+        self.fill(participant)
+        self.form.clear_errors()
+        self.reload_button.hide()
+        self.save_button.setEnabled(True)
 
     def draft(self) -> ParticipantDraft:
         years = self.years.value()
@@ -182,9 +212,10 @@ class ParticipantDialog(QDialog):
             )
         else:
             self.ctx.services.call(
-                roster.update_participant,
+                participant_edits.update_participant_as_read,
                 self.participant.id,
                 draft,
+                self.participant,
                 then=self._done,
                 failed=self._failed,
             )
@@ -194,8 +225,14 @@ class ParticipantDialog(QDialog):
         self.accept()
 
     def _failed(self, error: ValidationError) -> None:
-        self.save_button.setEnabled(True)
         self.form.show_errors(error)
+        if isinstance(error, ChangedSince):
+            # Saving again would put the older values back: reload first.
+            self.reload_button.setEnabled(True)
+            self.reload_button.show()
+            self.reload_button.setFocus()
+        else:
+            self.save_button.setEnabled(True)
 
 
 def _row_problem(row: RosterRow) -> str:
@@ -363,8 +400,9 @@ class RosterTab(QWidget):
         # Long organisations and emails give way first, elided, so the row fits the window.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        # Only `activated` (double-click or Enter): doubleClicked as well opened two dialogs.
         self.table.activated.connect(lambda _index: self.edit_selected())
+        self.editing: dict[int, ParticipantDialog] = {}  # participant id -> its open dialog
 
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName("Filter by intake status")
@@ -451,9 +489,18 @@ class RosterTab(QWidget):
         person = self.selected()
         if self.plan is None or person is None:
             return
-        self._open(
-            ParticipantDialog(self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, person, self)
+        open_already = self.editing.get(person.id)
+        if open_already is not None:
+            # One dialog per person: a second one would save over the first's changes.
+            open_already.raise_()
+            open_already.activateWindow()
+            return
+        dialog = ParticipantDialog(
+            self.ctx, self.plan.cohort.id, self.plan.cohort.home_tz, person, self
         )
+        self.editing[person.id] = dialog
+        dialog.finished.connect(lambda _result, key=person.id: self.editing.pop(key, None))
+        self._open(dialog)
 
     def remove_selected(self) -> None:
         person = self.selected()

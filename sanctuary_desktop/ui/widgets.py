@@ -9,9 +9,11 @@ from PySide6.QtCore import QDate, QEvent, QEventLoop, QObject, QStringListModel,
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -156,6 +158,17 @@ def to_time(value: QTime) -> time:
 
 def to_qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
+
+
+def reload_button(buttons: QDialogButtonBox, on_click: Callable[[], object]) -> QPushButton:
+    """A "Reload" button, hidden until a save is refused because the record changed since
+    the dialog read it (`ChangedSince`): it shows the stored values again."""
+    button = buttons.addButton("Reload", QDialogButtonBox.ButtonRole.ResetRole)
+    button.setToolTip("Show the newer version that was saved meanwhile")
+    button.setAutoDefault(False)
+    button.clicked.connect(on_click)
+    button.hide()
+    return button
 
 
 def ask_to_confirm(
