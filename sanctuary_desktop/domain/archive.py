@@ -13,19 +13,17 @@ import io
 import json
 import re
 import zipfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import Enum
 from typing import Any, Generic, NoReturn, TypeVar
 
-from sanctuary_desktop.domain.agenda import agenda_from_json
-from sanctuary_desktop.domain.cohort import IntakeStatus
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.errors import ValidationError, saveable
-from sanctuary_desktop.domain.protocols import protocol_from_json
+from sanctuary_desktop.domain.limits import MAX_CALL_MINUTES, MAX_INT, MIN_INT
+from sanctuary_desktop.domain.rules import broken, in_range
 from sanctuary_desktop.domain.timer import Action
-from sanctuary_desktop.domain.zones import is_valid_zone
 
 ARCHIVE_VERSION = 1
 ARCHIVE_FORMAT = "sanctuary-desktop-archive"
@@ -35,16 +33,11 @@ DATA_NAME = "data.json"
 MAX_MEMBERS = 8
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
 MAX_FILE_BYTES = MAX_MEMBERS * MAX_MEMBER_BYTES
-# Integer columns are 32-bit on PostgreSQL.
-MIN_INT = -(2**31)
-MAX_INT = 2**31 - 1
-MAX_CALL_MINUTES = 24 * 60
 # Actions whose numbers are participant ids (the turn order); others carry minutes.
 PEOPLE_ACTIONS = frozenset({Action.START, Action.ORDER})
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _WALL_TIME = re.compile(r"\d\d:\d\d")
-_NUMBERS = re.compile(r"(-?\d{1,10})(,-?\d{1,10})*")
 
 
 # -- the records --------------------------------------------------------------------------
@@ -294,10 +287,10 @@ COHORTS = Table(
     CohortRecord,
     (
         _id(),
-        _text("name", "name", 200),
+        _text("name", "name", limits.MAX_NAME),
         _text("focus", "focus"),
         _text("facilitators", "facilitators"),
-        _text("home_tz", "home time zone", 64),
+        _text("home_tz", "home time zone", limits.MAX_ZONE),
         Column("start_date", "start date", Kind.DATE),
         Column("end_date", "end date", Kind.DATE),
         Column("call_minutes", "call length", Kind.INT, minimum=1, maximum=MAX_CALL_MINUTES),
@@ -316,12 +309,19 @@ PARTICIPANTS = Table(
     (
         _id(),
         _id("cohort_id", "cohort"),
-        _text("name", "name", 200),
-        Column("email", "email", Kind.TEXT, optional=True, max_length=320),
-        _text("organisation", "organisation", 300),
-        _text("time_zone", "time zone", 64),
-        Column("years_in_practice", "years in practice", Kind.INT, optional=True, minimum=0),
-        _text("status", "intake status", 20),
+        _text("name", "name", limits.MAX_NAME),
+        Column("email", "email", Kind.TEXT, optional=True, max_length=limits.MAX_EMAIL),
+        _text("organisation", "organisation", limits.MAX_ORGANISATION),
+        _text("time_zone", "time zone", limits.MAX_ZONE),
+        Column(
+            "years_in_practice",
+            "years in practice",
+            Kind.INT,
+            optional=True,
+            minimum=0,
+            maximum=limits.MAX_YEARS_IN_PRACTICE,
+        ),
+        _text("status", "intake status", limits.MAX_STATUS),
         Column("interview_date", "interview date", Kind.DATE, optional=True),
         _text("notes", "notes"),
         _instant("created_at", "creation time"),
@@ -334,11 +334,11 @@ CALLS = Table(
     (
         _id(),
         _id("cohort_id", "cohort"),
-        _text("uid", "calendar identifier", 64),
+        _text("uid", "calendar identifier", limits.MAX_KEY),
         _instant("starts_at", "start time"),
         Column("minutes", "length", Kind.INT, minimum=1, maximum=MAX_CALL_MINUTES),
         Column("cancelled", "cancelled mark", Kind.BOOL),
-        _text("title", "title", 200),
+        _text("title", "title", limits.MAX_TITLE),
         _text("notes", "notes"),
         Column("revision", "revision", Kind.INT, minimum=0),
         _instant("updated_at", "update time"),
@@ -361,11 +361,11 @@ NOTES = Table(
     (
         _id(),
         _id("call_id", "call"),
-        _text("kind", "kind", 16),
+        _text("kind", "kind", limits.MAX_KIND),
         _text("text", "text"),
-        _text("stage", "stage", 200),
+        _text("stage", "stage", limits.MAX_NAME),
         _id("owner_id", "owner", optional=True),
-        _text("tags", "tags", 500),
+        _text("tags", "tags", limits.MAX_TAGS),
         _instant("created_at", "creation time"),
     ),
 )
@@ -375,7 +375,7 @@ AGENDAS = Table(
     AgendaRecord,
     (
         _id("call_id", "call"),
-        _text("protocol_key", "protocol", 64),
+        _text("protocol_key", "protocol", limits.MAX_KEY),
         _text("items", "stages"),
         _instant("updated_at", "update time"),
     ),
@@ -442,9 +442,9 @@ LIVE_EVENTS = Table(
         _id("run_id", "live run"),
         Column("seq", "sequence number", Kind.INT, minimum=0),
         _instant("at", "time"),
-        _text("action", "action", 16),
+        _text("action", "action", limits.MAX_KIND),
         Column("amount", "amount", Kind.INT),
-        _text("numbers", "numbers", 4000),
+        _text("numbers", "numbers", limits.MAX_NUMBERS),
     ),
 )
 PROTOCOLS = Table(
@@ -452,8 +452,8 @@ PROTOCOLS = Table(
     "saved protocol",
     ProtocolRecord,
     (
-        _text("key", "key", 64),
-        _text("name", "name", 200),
+        _text("key", "key", limits.MAX_KEY),
+        _text("name", "name", limits.MAX_NAME),
         _text("document", "document"),
         _instant("created_at", "creation time"),
         _instant("updated_at", "update time"),
@@ -719,121 +719,10 @@ def _rows(data: Mapping[str, object], table: Table[R]) -> tuple[R, ...]:
     return tuple(rows)
 
 
-def _unique(values: Iterable[object], what: str) -> None:
-    repeated = [value for value, count in Counter(values).items() if count > 1]
-    if repeated:
-        _damaged(f"{what} {repeated[0]} appears more than once")
-
-
 def _check(archive: Archive) -> None:
-    """Every reference inside the archive, every uniqueness the store insists on."""
-    for table in TABLES:
-        if table.numbered:
-            rows = getattr(archive, _ATTRIBUTE[table.key])
-            _unique((row.id for row in rows), table.label)
-    cohorts = {c.id: c for c in archive.cohorts}
-    for c in archive.cohorts:
-        if not is_valid_zone(c.home_tz):
-            _damaged(f"cohort {c.id} has an unknown time zone ({c.home_tz})")
-        if c.end_date < c.start_date:
-            _damaged(f"cohort {c.id} ends before it starts")
-        if c.day_end <= c.day_start:
-            _damaged(f"cohort {c.id} has reasonable hours that end before they start")
-    statuses = {s.value for s in IntakeStatus}
-    cohort_of_person: dict[int, int] = {}
-    for p in archive.participants:
-        if p.cohort_id not in cohorts:
-            _damaged(f"participant {p.id} belongs to cohort {p.cohort_id}, which is not in it")
-        if not is_valid_zone(p.time_zone):
-            _damaged(f"participant {p.id} has an unknown time zone ({p.time_zone})")
-        if p.status not in statuses:
-            _damaged(f"participant {p.id} has an unknown intake status ({p.status})")
-        cohort_of_person[p.id] = p.cohort_id
-    _unique(
-        ((p.cohort_id, p.email) for p in archive.participants if p.email is not None),
-        "participant email",
-    )
-    cohort_of_call: dict[int, int] = {}
-    for call in archive.calls:
-        if call.cohort_id not in cohorts:
-            _damaged(f"call {call.id} belongs to cohort {call.cohort_id}, which is not in it")
-        if not call.uid:
-            _damaged(f"call {call.id} has an empty calendar identifier")
-        cohort_of_call[call.id] = call.cohort_id
-
-    def call_of(call_id: int, row: str) -> int:
-        if call_id not in cohort_of_call:
-            _damaged(f"{row} refers to call {call_id}, which is not in it")
-        return cohort_of_call[call_id]
-
-    def person_in(person_id: int | None, cohort_id: int, row: str) -> None:
-        if person_id is not None and cohort_of_person.get(person_id) != cohort_id:
-            _damaged(f"{row} refers to participant {person_id}, who is not in its cohort")
-
-    _unique((c.uid for c in archive.calls), "calendar identifier")
-    for number, a in enumerate(archive.attendance, start=1):
-        row = f"attendance record {number}"
-        person_in(a.participant_id, call_of(a.call_id, row), row)
-    _unique(((a.call_id, a.participant_id) for a in archive.attendance), "attendance record")
-    for note in archive.notes:
-        person_in(note.owner_id, call_of(note.call_id, f"note {note.id}"), f"note {note.id}")
-    for number, agenda in enumerate(archive.agendas, start=1):
-        call_of(agenda.call_id, f"agenda {number}")
-        _check_agenda(agenda.items, f"the agenda of call {agenda.call_id}")
-    _unique((a.call_id for a in archive.agendas), "agenda of call")
-    for number, s in enumerate(archive.presenter_slots, start=1):
-        row = f"presenter slot {number}"
-        person_in(s.participant_id, call_of(s.call_id, row), row)
-    _unique(((s.call_id, s.slot) for s in archive.presenter_slots), "presenter slot")
-    cohort_of_cycle: dict[int, int] = {}
-    for cycle in archive.buddy_cycles:
-        row = f"buddy cycle {cycle.id}"
-        if call_of(cycle.after_call_id, row) != cycle.cohort_id:
-            _damaged(f"{row} follows a call of another cohort")
-        cohort_of_cycle[cycle.id] = cycle.cohort_id
-    _unique((c.after_call_id for c in archive.buddy_cycles), "buddy cycle after call")
-    cohort_of_group: dict[int, int] = {}
-    for group in archive.buddy_groups:
-        if group.cycle_id not in cohort_of_cycle:
-            _damaged(f"buddy group {group.id} refers to cycle {group.cycle_id}, not in it")
-        cohort_of_group[group.id] = cohort_of_cycle[group.cycle_id]
-    for number, member in enumerate(archive.buddy_members, start=1):
-        row = f"buddy group member {number}"
-        if member.group_id not in cohort_of_group:
-            _damaged(f"{row} refers to group {member.group_id}, which is not in it")
-        person_in(member.participant_id, cohort_of_group[member.group_id], row)
-    _unique(((m.group_id, m.participant_id) for m in archive.buddy_members), "group member")
-    runs = set()
-    for run in archive.live_runs:
-        call_of(run.call_id, f"live run {run.id}")
-        _check_agenda(run.items, f"live run {run.id}")
-        runs.add(run.id)
-    _unique((r.call_id for r in archive.live_runs), "live run of call")
-    actions = {a.value for a in Action}
-    for number, event in enumerate(archive.live_events, start=1):
-        row = f"timer event {number}"
-        if event.run_id not in runs:
-            _damaged(f"{row} refers to live run {event.run_id}, which is not in it")
-        if event.action not in actions:
-            _damaged(f"{row} has an unknown action ({event.action})")
-        if event.numbers and not _NUMBERS.fullmatch(event.numbers):
-            _damaged(f"{row} has numbers that are not a list of whole numbers")
-    _unique(((e.run_id, e.seq) for e in archive.live_events), "timer event")
-    for protocol in archive.protocols:
-        try:
-            parsed = protocol_from_json(protocol.document)
-        except (ValidationError, RecursionError):
-            _damaged(f"saved protocol {protocol.key} is not a readable protocol")
-        if parsed.key != protocol.key:
-            _damaged(f"saved protocol {protocol.key} holds a protocol with another key")
-    _unique((p.key for p in archive.protocols), "saved protocol")
-
-
-def _check_agenda(items: str, what: str) -> None:
-    try:
-        agenda_from_json(items)
-    except (ValidationError, RecursionError):
-        _damaged(f"{what} is not a readable agenda")
+    """Every rule between rows (the same ``check`` runs on stored data): the first broken."""
+    for _, offender in broken(archive):
+        _damaged(offender)
 
 
 def _manifest(content: bytes) -> tuple[int, str, datetime]:
@@ -846,11 +735,15 @@ def _manifest(content: bytes) -> tuple[int, str, datetime]:
     if version > ARCHIVE_VERSION:
         _newer(version)
     app_version = manifest.get("app_version")
-    if not isinstance(app_version, str) or not saveable(app_version) or len(app_version) > 64:
+    if (
+        not isinstance(app_version, str)
+        or not saveable(app_version)
+        or len(app_version) > limits.MAX_APP_VERSION
+    ):
         _damaged("the app version in its manifest is not readable")
     created = manifest.get("created_at")
     created_at = _parse_instant(created) if isinstance(created, str) else None
-    if created_at is None:
+    if created_at is None or not in_range(created_at):
         _damaged("the date in its manifest is not readable")
     names = manifest.get("cohorts")
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):

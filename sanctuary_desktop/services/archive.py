@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sanctuary_desktop import __version__
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.archive import (
     ARCHIVE_FIELD,
     MAX_FILE_BYTES,
@@ -49,7 +50,7 @@ from sanctuary_desktop.domain.protocols import (
     protocol_to_json,
 )
 from sanctuary_desktop.export.files import write_atomically
-from sanctuary_desktop.services.records import NoteKind
+from sanctuary_desktop.services.file_reading import read_limited
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import (
@@ -70,7 +71,7 @@ from sanctuary_desktop.store.models import (
 )
 
 COPY_SUFFIX = " (imported)"
-MAX_COHORT_NAME = 200
+MAX_COHORT_NAME = limits.MAX_NAME
 
 
 class ImportChoice(StrEnum):
@@ -265,23 +266,13 @@ def _record(kind: Any, row: object) -> Any:
 
 
 def read_archive(path: Path) -> Archive:
-    """The checked content of the file at ``path``; any trouble is a ValidationError."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ValidationError.single(ARCHIVE_FIELD, "is too large to open")
-        data = path.read_bytes()
-    except OSError as problem:
-        raise ValidationError.single(
-            ARCHIVE_FIELD, f"could not be read ({_reason(problem)})"
-        ) from None
-    archive = parse_archive(data)
-    kinds = {k.value for k in NoteKind}
-    for note in archive.notes:
-        if note.kind not in kinds:
-            raise ValidationError.single(
-                ARCHIVE_FIELD, f"is damaged: note {note.id} has an unknown kind ({note.kind})"
-            )
-    return archive
+    """The checked content of the file at ``path``; any trouble is a ValidationError.
+
+    Only an ordinary file is read, and never more than the largest archive allowed, so
+    a device or a pipe chosen by mistake is refused rather than read without end.
+    """
+    data = read_limited(path, MAX_FILE_BYTES, ARCHIVE_FIELD, "is too large to open")
+    return parse_archive(data)
 
 
 def _preview(session: Session, archive: Archive) -> ArchivePreview:

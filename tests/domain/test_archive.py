@@ -183,7 +183,7 @@ def test_bad_rows_say_which_row_and_what() -> None:
         "is damaged: call 3 has a length that is not a whole number"
     )
     assert changed(lambda d: d["participants"][0].update(cohort_id=77)) == (
-        "is damaged: participant 9 belongs to cohort 77, which is not in it"
+        "is damaged: participant 9 belongs to cohort 77, which is missing"
     )
     assert changed(lambda d: d["participants"][0].update(time_zone="Mars/Olympus")) == (
         "is damaged: participant 9 has an unknown time zone (Mars/Olympus)"

@@ -415,7 +415,7 @@ BAD_FILES = {
     ),
     "participant of no cohort": (
         lambda good: altered(good, "participant of no cohort"),
-        "is damaged: participant {person} belongs to cohort 4242, which is not in it",
+        "is damaged: participant {person} belongs to cohort 4242, which is missing",
     ),
     "zip bomb": (
         lambda good: zipped({"manifest.json": b"{}", "data.json": b"\0" * (3 * 1024 * 1024)}),
