@@ -23,6 +23,10 @@ from sanctuary_desktop.domain.protocols import Bell, StopKind
 ON_SCHEDULE = timedelta(hours=1)
 # Behind by less than this is not worth shortening the rest of the call for.
 SHORTEN_THRESHOLD_SECONDS = 60.0
+# Ahead by less than this is not worth a word; more only once a stage has finished, since
+# before that "ahead" says only that the call began early or the agenda is shorter than
+# the slot, which the facilitator knows.
+AHEAD_THRESHOLD_SECONDS = 60.0
 MAX_ADJUST_SECONDS = 60 * 60
 
 
@@ -109,6 +113,7 @@ class Snapshot:
     projected_end: datetime
     target_end: datetime
     behind: float  # seconds; negative when ahead
+    stage_to_go: float = 0.0  # seconds the stage will still take if the turns keep time
 
     @property
     def progress(self) -> float:
@@ -120,6 +125,21 @@ class Snapshot:
     @property
     def overtime(self) -> bool:
         return self.remaining < 0
+
+    @property
+    def pace(self) -> float:
+        """Seconds behind (negative: ahead) worth telling the facilitator, else 0.
+
+        Behind is told at once: a late start or a stage in overtime needs acting on.
+        Ahead is told only once a stage has finished and by at least a minute, so a call
+        that began a few minutes early does not read "4 min ahead" in its first second.
+        """
+        if self.phase not in (Phase.RUNNING, Phase.PAUSED):
+            return 0.0
+        if self.behind >= 0:
+            return self.behind
+        finished = any(mark in (Mark.DONE, Mark.SKIPPED) for mark in self.marks)
+        return self.behind if finished and -self.behind >= AHEAD_THRESHOLD_SECONDS else 0.0
 
 
 @dataclass(frozen=True)
@@ -164,6 +184,7 @@ class _StageLog:
     turn_base: float = 0.0  # active seconds when the current turn began
     turn_adjust: float = 0.0
     turn_share: float | None = None  # the current turn's length, fixed when the order changed
+    share: float | None = None  # each turn still to come, re-divided when the order changed
     first_start: float | None = None
     last_end: float | None = None
     pauses: int = 0
@@ -279,10 +300,25 @@ class LiveTimer:
             return None
         log = self._state.stages[index]
         turn = min(log.turn, count - 1)
-        share = log.turn_share if log.turn_share is not None else self.minutes[index] * 60.0 / count
+        share = log.turn_share if log.turn_share is not None else self._share(index)
         length = share + log.turn_adjust
         remaining = length - (log.active_at(t) - log.turn_base)
         return Turn(turn, count, self._state.order[turn], length, remaining)
+
+    def _share(self, index: int) -> float:
+        """The length of each turn of the stage not yet begun, in seconds."""
+        log = self._state.stages[index]
+        if log.share is not None:
+            return log.share
+        return self.minutes[index] * 60.0 / max(1, self.turn_count(index))
+
+    def _to_go(self, index: int, t: float) -> float:
+        """Seconds the stage will still take at ``t`` if everyone keeps time: its own
+        countdown, or for turns the current turn's and every turn still to come."""
+        turn = self._turn(index, t)
+        if turn is None:
+            return max(self._countdown(index, t)[2], 0.0)
+        return max(turn.remaining, 0.0) + self._share(index) * (turn.count - turn.index - 1)
 
     def snapshot(self, now: datetime) -> Snapshot:
         state = self._state
@@ -297,12 +333,15 @@ class LiveTimer:
             (turn.length, turn.remaining) if turn is not None else (length, remaining)
         )
         later = sum(self.minutes[index + 1 :]) * 60.0
+        to_go = max(remaining, 0.0)
         if state.phase is Phase.READY:
             projected = now + timedelta(seconds=sum(self.minutes) * 60.0)
         elif state.phase is Phase.FINISHED:
             projected = self._instant(state.finished) or now
+            to_go = 0.0
         else:
-            projected = now + timedelta(seconds=max(remaining, 0.0) + later)
+            to_go = self._to_go(index, t)
+            projected = now + timedelta(seconds=to_go + later)
         target = self.target_end(now)
         return Snapshot(
             at=now,
@@ -323,6 +362,7 @@ class LiveTimer:
             projected_end=projected,
             target_end=target,
             behind=(projected - target).total_seconds(),
+            stage_to_go=to_go,
         )
 
     def _marks(self) -> tuple[Mark, ...]:
@@ -396,7 +436,7 @@ class LiveTimer:
         if snap.behind < SHORTEN_THRESHOLD_SECONDS:
             return None
         index = snap.index
-        budget = (snap.target_end - now).total_seconds() - max(snap.stage_remaining, 0.0)
+        budget = (snap.target_end - now).total_seconds() - snap.stage_to_go
         later = [
             replace(item, minutes=minutes)
             for item, minutes in zip(
@@ -548,7 +588,13 @@ class LiveTimer:
     def _reorder(self, t: float, present: tuple[int, ...]) -> None:
         """Attendance changed. In a round under way, those who have spoken keep their
         places and the current speaker keeps the turn and its length; newcomers join
-        the part still to come, and those who left drop out of it."""
+        the part still to come, and those who left drop out of it.
+
+        The stage keeps its planned length: the time the plan left for the turns still
+        to come is shared again among those now to come, so a late arrival's turn is
+        taken from them (and a departure gives them more). Joining during the last
+        turn, there is nothing left to share: the newcomer gets an ordinary turn and
+        the projected end shows the overrun at once."""
         state = self._state
         index = state.index
         log = state.stages[index]
@@ -562,9 +608,13 @@ class LiveTimer:
             return
         turn = self._turn(index, t)
         assert turn is not None
+        budget = self._share(index) * (turn.count - turn.index - 1)
         spoken = state.order[: turn.index + 1]
         log.turn_share = turn.length - log.turn_adjust
         state.order = spoken + tuple(p for p in present if p not in spoken)
+        to_come = len(state.order) - turn.index - 1
+        if budget > 0 and to_come > 0:
+            log.share = budget / to_come
 
     def _move(self, t: float, to: int, *, skipped: bool) -> None:
         state = self._state
@@ -615,6 +665,7 @@ def _restart(log: _StageLog, t: float) -> None:
     log.base = log.active_at(t)
     log.adjust = 0.0
     log.turn_share = None
+    log.share = None
     _begin_turn(log, 0, t)
 
 

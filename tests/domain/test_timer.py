@@ -405,7 +405,7 @@ def test_a_late_arrival_joins_the_round_without_taking_the_current_turn() -> Non
     timer.command(Action.NEXT, clock.advance(30))
     snap = timer.tick(clock()).snapshot
     assert snap.turn is not None and snap.turn.person == 0  # newcomers after the speaker
-    assert snap.remaining == pytest.approx(100)  # 10 minutes shared by 6
+    assert snap.remaining == pytest.approx(80)  # the two turns' four minutes, shared by 3
     assert LiveTimer(items, START, 15, timer.events).tick(clock()).snapshot == snap
 
 
@@ -437,3 +437,85 @@ def test_a_clock_set_back_never_writes_an_event_before_the_last() -> None:
     clock.advance(-30)
     tick = timer.command(Action.RESUME, clock())
     assert tick.events[-1].at == START + timedelta(seconds=100)
+
+
+def test_a_late_arrival_takes_from_the_turns_to_come_so_the_stage_keeps_its_length() -> None:
+    items = (item("Check-in", 5, turns=True), item("After", 10))
+    timer, clock = started(items, people=(1, 2, 3, 4))
+    planned_end = START + timedelta(minutes=15)
+    assert timer.tick(clock()).snapshot.projected_end == planned_end
+    timer.command(Action.NEXT, clock.advance(75))  # person 1 kept to 75 s
+    clock.advance(20)
+    timer.command(Action.ORDER, clock(), values=(1, 2, 3, 4, 5))  # 5 arrives late
+    snap = timer.tick(clock()).snapshot
+    assert snap.projected_end == planned_end  # known in advance: the stage keeps its length
+    assert snap.behind == pytest.approx(0)
+    assert snap.turn is not None and snap.turn.remaining == pytest.approx(55)  # 2 keeps 75 s
+    shares = []
+    clock.advance(55)
+    while timer.index == 0:  # everyone keeps exactly to their turn
+        timer.command(Action.NEXT, clock())
+        snap = timer.tick(clock()).snapshot
+        if timer.index == 0:
+            assert snap.turn is not None
+            shares.append(snap.turn.length)
+            assert snap.projected_end == planned_end
+            clock.advance(snap.turn.length)
+    assert shares == pytest.approx([50, 50, 50])  # two turns' 150 s shared by three
+    record = timer.record(clock())[0]
+    assert record.actual_seconds == pytest.approx(300)  # no overrun
+    assert timer.tick(clock()).snapshot.projected_end == planned_end
+    replayed = LiveTimer(items, START, 15, timer.events).tick(clock()).snapshot
+    assert replayed == timer.tick(clock()).snapshot
+
+
+def test_someone_leaving_gives_the_turns_to_come_their_time() -> None:
+    items = (item("Check-in", 6, turns=True), item("After", 4))
+    timer, clock = started(items, people=(1, 2, 3, 4))
+    timer.command(Action.ORDER, clock.advance(30), values=(1, 2, 3))  # 4 has to leave
+    timer.command(Action.NEXT, clock.advance(60))
+    snap = timer.tick(clock()).snapshot
+    assert snap.turn is not None and snap.turn.count == 3
+    assert snap.turn.length == pytest.approx(135)  # 2 x 90 s of turns to come, shared by 2
+    assert snap.projected_end == START + timedelta(minutes=10)
+
+
+def test_an_arrival_in_the_last_turn_shows_the_overrun_in_the_projection_at_once() -> None:
+    items = (item("Check-in", 4, turns=True), item("After", 6))
+    timer, clock = started(items, people=(1, 2))
+    timer.command(Action.NEXT, clock.advance(120))
+    timer.command(Action.ORDER, clock.advance(10), values=(1, 2, 3))
+    snap = timer.tick(clock()).snapshot
+    assert snap.turn is not None and snap.turn.count == 3
+    # Nothing was left to share: 3 gets an ordinary turn (80 s), and the end says so now.
+    assert snap.projected_end == START + timedelta(minutes=10, seconds=80)
+    assert snap.behind == pytest.approx(80)
+
+
+def test_an_overrunning_turn_moves_the_projected_end_as_it_happens() -> None:
+    items = (item("Check-in", 4, turns=True), item("After", 6))
+    timer, clock = started(items, people=(1, 2, 3, 4))
+    clock.advance(60 + 30)  # the first speaker is 30 s over
+    snap = timer.tick(clock()).snapshot
+    assert snap.projected_end == START + timedelta(minutes=10, seconds=30)
+    assert snap.stage_to_go == pytest.approx(180)
+
+
+def test_ahead_is_told_only_after_a_stage_and_behind_at_once() -> None:
+    items = agenda(10, 20, 30)
+    clock = ManualClock(START - timedelta(minutes=4))  # begun four minutes early
+    timer = LiveTimer(items, START, call_minutes=60)
+    timer.command(Action.START, clock())
+    snap = timer.tick(clock.advance(1)).snapshot
+    assert snap.behind == pytest.approx(-240)
+    assert snap.pace == 0  # "on time": nothing has happened yet
+    timer.command(Action.NEXT, clock.advance(10 * 60 - 1))
+    snap = timer.tick(clock()).snapshot
+    assert snap.pace == pytest.approx(-240)  # a stage is done: four minutes ahead is real
+    late = LiveTimer(items, START, call_minutes=60)
+    late.command(Action.START, START + timedelta(minutes=3))
+    assert late.tick(START + timedelta(minutes=3, seconds=1)).snapshot.pace == pytest.approx(180)
+    small = LiveTimer(items, START, call_minutes=60)
+    small.command(Action.START, START)
+    small.command(Action.NEXT, START + timedelta(seconds=10 * 60 - 30))
+    assert small.tick(START + timedelta(minutes=10)).snapshot.pace == 0  # 30 s: not worth it
