@@ -41,6 +41,7 @@ from sanctuary_desktop.export.pdf import (
     RULE,
     WARN,
     DocumentHead,
+    Grid,
     PaperSize,
     Styles,
     frame_width,
@@ -209,7 +210,7 @@ def _glance(data: Harvest, width: float) -> Table:
         "figure_label", fontName=FONT, fontSize=8, leading=10, textColor=MUTED, alignment=TA_CENTER
     )
     cells = [[Paragraph(value, big), Paragraph(label, small)] for value, label in figures]
-    grid = Table([cells], colWidths=[width / len(figures)] * len(figures), hAlign="LEFT")
+    grid = Grid([cells], colWidths=[width / len(figures)] * len(figures), hAlign="LEFT")
     grid.setStyle(
         TableStyle(
             [
@@ -268,7 +269,7 @@ def _quotes(data: Harvest, st: Styles, width: float) -> list[Flowable]:
     for line in data.quotes:
         where = " · ".join(part for part in (line.owner, line.call, line.stage) if part)
         rows.append([[Paragraph(text(line.text), quote), Paragraph(text(where), source)]])
-    grid = Table(rows, colWidths=[width], hAlign="LEFT")
+    grid = Grid(rows, colWidths=[width], hAlign="LEFT")
     grid.setStyle(
         TableStyle(
             [

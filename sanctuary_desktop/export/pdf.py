@@ -50,6 +50,17 @@ _FONT_FILES = {
     FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
 }
 
+# reportlab's own standard fonts, which it names in a file without embedding them.
+_STANDARD_FACES = {
+    f"{family}{face}": ours
+    for family, faces in (
+        ("Helvetica", ("", "-Bold", "-Oblique", "-BoldOblique")),
+        ("Times", ("-Roman", "-Bold", "-Italic", "-BoldItalic")),
+        ("Courier", ("", "-Bold", "-Oblique", "-BoldOblique")),
+    )
+    for face, ours in zip(faces, (FONT, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC), strict=True)
+}
+
 INK = colors.HexColor("#202124")
 MUTED = colors.HexColor("#5f6368")
 ACCENT = colors.HexColor("#2f6f62")
@@ -132,6 +143,19 @@ def text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
+class Grid(Table):  # type: ignore[misc]  # reportlab has no types
+    """A Table whose every cell starts in the app's font.
+
+    reportlab's cells default to Helvetica, and a table draws each cell's font even
+    when the cell holds only paragraphs, so a table without a FONTNAME command put a
+    Helvetica that is never embedded into the file. Every table in a document is a Grid.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT)]))
+
+
 def table(
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float] | None = None,
@@ -141,7 +165,7 @@ def table(
     extra: Sequence[tuple[Any, ...]] = (),
 ) -> Table:
     """A table that splits across pages with its header row repeated on each."""
-    grid = Table(list(rows), colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+    grid = Grid(list(rows), colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 9),
@@ -169,6 +193,11 @@ class _CountingCanvas(Canvas):  # type: ignore[misc]  # reportlab has no types
         super().__init__(*args, **kwargs)
         self._head = head
         self._pages: list[dict[str, Any]] = []
+
+    def setFont(self, psfontname: str, size: float, leading: float | None = None) -> None:
+        # A reportlab default (Helvetica, Times, Courier) would be named in the file
+        # without being embedded: draw it in the bundled face of the same weight.
+        super().setFont(_STANDARD_FACES.get(psfontname, psfontname), size, leading)
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -273,4 +302,4 @@ def write_pdf(path: Path, data: bytes) -> None:
     write_atomically(path, data)
 
 
-__all__ = ["DocumentHead", "PaperSize", "Paragraph", "render", "styles", "table", "text"]
+__all__ = ["DocumentHead", "Grid", "PaperSize", "Paragraph", "render", "styles", "table", "text"]

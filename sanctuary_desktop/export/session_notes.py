@@ -25,6 +25,7 @@ from sanctuary_desktop.export.pdf import (
     MUTED,
     WARN,
     DocumentHead,
+    Grid,
     PaperSize,
     Styles,
     frame_width,
@@ -277,7 +278,7 @@ def _local_times(notes: SessionNotes, page: _Page) -> Flowable:
             f"{local:%H:%M} <font color='{_MUTED_HEX}'>"
             f"({text(', '.join(place.names))})</font>"
         )
-    box = Table(
+    box = Grid(
         [
             [
                 Paragraph("<b>Local times</b>", page.label),
@@ -425,7 +426,7 @@ def _quotes(notes: SessionNotes, page: _Page) -> list[Flowable]:
         return []
     story: list[Flowable] = [*page.heading("Quotes")]
     for note in found:
-        box = Table(
+        box = Grid(
             [[Paragraph(text(_quoted(note.text)), page.st.quote)]],
             colWidths=[page.width],
             hAlign="LEFT",

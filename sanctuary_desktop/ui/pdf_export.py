@@ -8,7 +8,6 @@ imported when the first preview opens, never at start-up.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from sanctuary_desktop.domain.errors import ValidationError
-from sanctuary_desktop.export.files import write_atomically
+from sanctuary_desktop.export.files import safe_file_name, write_atomically
 from sanctuary_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -34,9 +33,7 @@ log = logging.getLogger(__name__)
 
 def file_name(*parts: str, suffix: str = ".pdf") -> str:
     """A file name from a cohort and a document's name, safe on every system."""
-    joined = " ".join(part for part in parts if part)
-    cleaned = re.sub(r"[^\w\s.,()'-]", "_", joined).strip(" ._")
-    return (cleaned or "document")[:120] + suffix
+    return safe_file_name(*parts, suffix=suffix)
 
 
 class PdfExportDialog(QDialog):
