@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session
 
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.protocols import (
+    FILE_FIELD,
+    MAX_FILE_BYTES,
     Protocol,
     builtin_protocols,
     protocol_from_json,
     protocol_to_json,
 )
+from sanctuary_desktop.services.file_reading import read_limited
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import SavedProtocol
@@ -110,6 +113,15 @@ def import_protocol(db: Database, data: bytes) -> Outcome[Protocol]:
         if incoming.key in _builtins() or _saved(session, incoming.key) is not None:
             incoming = incoming.duplicate(key=_free_key(session, incoming.name), name=incoming.name)
         return Outcome.of(_store(session, incoming), Topic.PROTOCOLS)
+
+
+def import_protocol_file(db: Database, path: Path) -> Outcome[Protocol]:
+    """Read a shared protocol file and add it. Only an ordinary file of at most 1 MB is
+    read: a device or a pipe is refused in plain words (field "Protocol file")."""
+    data = read_limited(
+        path, MAX_FILE_BYTES, FILE_FIELD, f"is too large (over {MAX_FILE_BYTES // 10**6} MB)"
+    )
+    return import_protocol(db, data)
 
 
 def export_protocol(db: Database, key: str, path: Path) -> Path:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sanctuary_desktop.domain.cohort import ParticipantDraft
 from sanctuary_desktop.domain.errors import ValidationError
+from sanctuary_desktop.domain.roster_csv import FILE_FIELD, MAX_BYTES
 from sanctuary_desktop.services.cohorts import load_cohort
+from sanctuary_desktop.services.file_reading import read_limited
 from sanctuary_desktop.services.views import Outcome, ParticipantView, Topic
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import Participant
@@ -120,3 +123,12 @@ def import_participants(
             added.append(participant)
         session.flush()
         return Outcome.of([ParticipantView.of(p) for p in added], Topic.PARTICIPANTS)
+
+
+def read_roster_file(path: Path) -> bytes:
+    """The bytes of a roster CSV the user chose, for ``read_roster_csv``.
+
+    Only an ordinary file is read, and at most 5 MB of it: a device or a pipe is refused
+    in plain words (field "CSV file") rather than read without end or waited on.
+    """
+    return read_limited(path, MAX_BYTES, FILE_FIELD, f"is larger than {MAX_BYTES // 2**20} MB")
