@@ -15,7 +15,7 @@ from sanctuary_desktop.store.backups import (
     take_backup,
 )
 from sanctuary_desktop.store.database import Database
-from sanctuary_desktop.store.schema_version import schema_is_newer
+from sanctuary_desktop.store.location import DataFolder
 
 FIELD = "Backup"
 
@@ -25,7 +25,8 @@ def take(db: Database, reason: str, *, keep: int = 20) -> BackupInfo | None:
     database, folder = db.sqlite_path, db.backups_dir
     if database is None or folder is None or not database.exists():
         return None
-    return inspect_backup(take_backup(database, folder, reason, keep=keep))
+    # A copy of the database the app has open and checked: its schema is the app's.
+    return inspect_backup(take_backup(database, folder, reason, keep=keep), verify_schema=False)
 
 
 def list_all(db: Database) -> list[BackupInfo]:
@@ -39,19 +40,36 @@ def restore(db: Database, backup: Path) -> Outcome[BackupInfo]:
     database, folder = db.sqlite_path, db.backups_dir
     if database is None or folder is None:
         raise ValidationError.single(FIELD, "can only be restored into a database file")
+    # The file is about to be replaced: no pooled connection may keep the old one open.
+    db.engine.dispose()
     try:
-        info = inspect_backup(backup)
-        if not info.ok:
-            raise BackupProblem(f"The backup is damaged: {info.problem}.")
-        if info.schema is not None and schema_is_newer(info.schema):
-            raise BackupProblem(
-                "This backup was made by a newer version of Sanctuary Desktop; "
-                "update the app to restore it."
-            )
-        # The file is about to be replaced: no pooled connection may keep the old one open.
-        db.engine.dispose()
-        restore_backup(backup, database, folder)
+        info, _kept = restore_file(backup, database, folder)
     except BackupProblem as problem:
         raise ValidationError.single(FIELD, str(problem)) from None
-    db.migrate()  # an older backup is brought up to date
     return Outcome(info, frozenset(Topic))
+
+
+def restore_into_folder(folder: DataFolder, backup: Path) -> tuple[BackupInfo, Path | None]:
+    """The command line's and the start-up dialog's restore: no database is open yet."""
+    return restore_file(backup, folder.database, folder.backups)
+
+
+def restore_file(backup: Path, database: Path, folder: Path) -> tuple[BackupInfo, Path | None]:
+    """Check the backup as hard as an archive, bring it to this version's schema, check
+    the app's rules on the result, and only then put it in place of ``database``.
+    Returns what the backup held and where the replaced data was kept; BackupProblem,
+    with nothing changed, when any step finds trouble."""
+    return restore_backup(backup, database, folder, accept=_acceptable)
+
+
+def _acceptable(staged: Path) -> list[str]:
+    """Problems `check` would report on the restored data, once migrated to this version."""
+    from sanctuary_desktop.services import integrity
+
+    db = Database(f"sqlite:///{staged}")
+    try:
+        db.migrate()
+        report = integrity.check(db)
+    finally:
+        db.dispose()
+    return [f"{name}: {detail}" for name, _passed, detail in report.problems]

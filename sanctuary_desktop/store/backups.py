@@ -15,12 +15,15 @@ import logging
 import os
 import re
 import sqlite3
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sanctuary_desktop.store.location import PRIVATE_DIR, PRIVATE_FILE
+from sanctuary_desktop.store.schema_check import SchemaTimeout, guarded, verify
+from sanctuary_desktop.store.schema_version import schema_is_newer
 from sanctuary_desktop.store.sqlite_files import (
     SQLITE_HEADER,
     connect,
@@ -34,10 +37,17 @@ log = logging.getLogger(__name__)
 STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
 BACKUP_NAME = re.compile(r"^sanctuary-(?P<stamp>\d{8}T\d{12}Z)-(?P<reason>[a-z0-9-]+)\.db$")
 TEMPORARY_SUFFIX = ".partial"
+RESTORING_SUFFIX = ".restoring"
+# A temporary file's name: a dot, the final name, the writer's process id, the suffix.
+# Older versions wrote no process id: such a file is always a leftover.
+LEFTOVER = re.compile(r"^\..+?(?:\.(?P<pid>\d+))?\.(?:partial|restoring)$")
 SIDE_FILES = ("-wal", "-shm", "-journal")
 # Tables every schema version has had; a database without them is not ours.
 OUR_TABLES = frozenset({"alembic_version", "cohorts", "participants", "calls", "notes"})
 DAILY = timedelta(hours=24)
+NEWER = "it was made by a newer version of Sanctuary Desktop; update the app to restore it"
+# Copying a large backup takes seconds; a query still running after this is not copying.
+REBUILD_SECONDS = 600.0
 
 
 class BackupProblem(Exception):
@@ -81,35 +91,50 @@ def _count(number: int, word: str) -> str:
 # Reading backups
 
 
-def inspect_backup(path: Path) -> BackupInfo:
-    """What a backup holds and whether it is sound; never writes to it or beside it."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as file:
-            header = file.read(100)
-    except FileNotFoundError:
-        raise BackupProblem("The backup file could not be found.") from None
-    except OSError as error:
-        raise BackupProblem(f"The backup file could not be read: {error.strerror}.") from None
+def inspect_backup(path: Path, *, verify_schema: bool = True) -> BackupInfo:
+    """What a backup holds and whether it is sound; never writes to it or beside it.
+
+    Nothing stored in the file runs: its schema must be exactly what the app's migrations
+    make for the version it records (no triggers, views or tables of anyone else's), and
+    every query has a deadline. `verify_schema=False` is for a copy the app has just made
+    of its own open database."""
+    header = _read_regular_file_header(path)
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
         raise BackupProblem("This file is not a Sanctuary Desktop backup.")
+    size = path.stat().st_size
     taken_at, reason = _name_parts(path)
+    problems: list[str] = []
+    schema: str | None = None
+    counts = [0, 0, 0, 0]
     try:
-        with open_read_only(path, header) as conn:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if not tables >= OUR_TABLES:
+        with open_read_only(path, header) as conn, guarded(conn):
+            kinds = dict(conn.execute("SELECT name, type FROM sqlite_master").fetchall())
+            if any(kinds.get(table) != "table" for table in OUR_TABLES):
                 raise BackupProblem("This file is a database, but not a Sanctuary Desktop backup.")
-            problems: list[str] = []
-            schema = _scalar_or_none(conn, "SELECT version_num FROM alembic_version", problems)
-            counts = [
-                _scalar_or_none(conn, f"SELECT count(*) FROM {table}", problems)
-                for table in ("cohorts", "participants", "calls", "notes")
-            ]
+            found = _scalar_or_none(conn, "SELECT max(version_num) FROM alembic_version", problems)
+            schema = None if found is None else str(found)
             if schema is None and not problems:
                 problems.append("it records no schema version")
+            elif schema is not None and schema_is_newer(schema):
+                problems.append(NEWER)
+            elif schema is not None and verify_schema:
+                differences = verify(conn, schema)
+                if differences:
+                    problems.append(
+                        "its tables are not as Sanctuary Desktop makes them: "
+                        + "; ".join(differences[:3])
+                        + ("; …" if len(differences) > 3 else "")
+                    )
+            if not problems:
+                counts = [
+                    _as_int(_scalar_or_none(conn, f"SELECT count(*) FROM {table}", problems))
+                    for table in ("cohorts", "participants", "calls", "notes")
+                ]
             verdict = _quick_check(conn)
             if verdict != "ok":
                 problems.insert(0, verdict)
+    except SchemaTimeout as error:
+        raise BackupProblem(f"The backup could not be checked: {error}.") from None
     except sqlite3.DatabaseError as error:
         raise BackupProblem(f"The backup is damaged: {error}.") from None
     return BackupInfo(
@@ -117,14 +142,27 @@ def inspect_backup(path: Path) -> BackupInfo:
         taken_at=taken_at,
         reason=reason,
         size=size,
-        schema=str(schema) if schema is not None else None,
-        cohorts=_as_int(counts[0]),
-        participants=_as_int(counts[1]),
-        calls=_as_int(counts[2]),
-        notes=_as_int(counts[3]),
+        schema=schema,
+        cohorts=counts[0],
+        participants=counts[1],
+        calls=counts[2],
+        notes=counts[3],
         ok=not problems,
         problem="; ".join(problems),
     )
+
+
+def _read_regular_file_header(path: Path) -> bytes:
+    """The first 100 bytes of a regular file; a FIFO or a device is refused unread."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise BackupProblem("This is not a file that can hold a backup.")
+        with path.open("rb") as file:
+            return file.read(100)
+    except FileNotFoundError:
+        raise BackupProblem("The backup file could not be found.") from None
+    except OSError as error:
+        raise BackupProblem(f"The backup file could not be read: {error.strerror}.") from None
 
 
 def list_backups(folder: Path) -> list[BackupInfo]:
@@ -156,22 +194,32 @@ def daily_backup_due(folder: Path, now: datetime) -> bool:
 
 
 def take_backup(database: Path, folder: Path, reason: str, *, keep: int = 20) -> Path:
-    """Copy the database into the folder, then keep only the newest ``keep`` backups.
+    """Copy the database into the folder, then keep the ``keep`` most worth keeping.
 
     Errors from SQLite or the file system (a damaged database, a full disk) are raised as
     they are, so the caller can name them; no partial file is left behind."""
+    remove_leftovers(folder)
     target = _write_backup(database, folder, reason)
     prune(folder, keep, spare=target)
     return target
 
 
 def prune(folder: Path, keep: int, *, spare: Path | None = None) -> list[Path]:
-    """Delete backups beyond the newest ``keep``; other files are never touched."""
-    newest_first = sorted(_backup_files(folder), key=lambda p: p.name, reverse=True)
+    """Delete backups beyond ``keep``; other files are never touched.
+
+    Backups that hold no data go first, oldest first, and only then the oldest of those
+    with data: a run of start-ups on an emptied database must never push the last copies
+    of someone's cohorts out of the folder."""
+    backups = _backup_files(folder)
+    excess = len(backups) - max(keep, 1)
+    if excess <= 0:
+        return []
+    candidates = sorted(
+        (path for path in backups if path != spare),
+        key=lambda path: (_holds_data(path), path.name),
+    )
     removed = []
-    for path in newest_first[max(keep, 1) :]:
-        if spare is not None and path == spare:
-            continue
+    for path in candidates[:excess]:
         try:
             path.unlink()
             removed.append(path)
@@ -182,8 +230,72 @@ def prune(folder: Path, keep: int, *, spare: Path | None = None) -> list[Path]:
     return removed
 
 
-def restore_backup(backup: Path, database: Path, folder: Path) -> Path | None:
-    """Put the backup's content in place of the database; returns the kept previous copy.
+def _holds_data(path: Path) -> bool:
+    """False only for a readable backup with no cohort and no protocol of its own; a
+    backup that cannot be read is counted as holding data, since it may."""
+    try:
+        with open_read_only(path) as conn, guarded(conn):
+            row = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM cohorts) OR EXISTS (SELECT 1 FROM protocols)"
+            ).fetchone()
+    except (sqlite3.Error, SchemaTimeout):
+        return True
+    return bool(row and row[0])
+
+
+def remove_leftovers(*folders: Path) -> list[Path]:
+    """Delete the temporary files of backups and restores whose process has died.
+
+    Each temporary name carries its writer's process id, so a copy still being written
+    by another process (the command line while the app runs) is left alone."""
+    removed = []
+    for folder in folders:
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for path in entries:
+            match = LEFTOVER.match(path.name)
+            if match and not (match["pid"] and _process_alive(int(match["pid"]))):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed.append(path)
+    if removed:
+        log.info("removed %d unfinished temporary files", len(removed))
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def _temporary(path: Path, suffix: str) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}{suffix}")
+
+
+def restore_backup(
+    backup: Path,
+    database: Path,
+    folder: Path,
+    *,
+    accept: Callable[[Path], list[str]] | None = None,
+) -> tuple[BackupInfo, Path | None]:
+    """Put the backup's content in place of the database; returns what the backup holds
+    and the kept previous copy.
+
+    The backup is checked first (see `inspect_backup`): only a sound file with exactly the
+    app's schema is taken, and then only its rows, copied into a database freshly made by
+    the app's migrations, so nothing else stored in the file comes along. ``accept``
+    looks at that new file before it goes in place and returns the problems it finds;
+    any problem refuses the restore with nothing changed.
 
     A readable database is first copied to a "before-restore" backup; a damaged one (or a
     file that is not a database at all) is renamed aside into the backups folder, byte
@@ -191,16 +303,23 @@ def restore_backup(backup: Path, database: Path, folder: Path) -> Path | None:
     have closed its own connections to the database."""
     info = inspect_backup(backup)
     if not info.ok:
+        if info.problem == NEWER:
+            raise BackupProblem(f"This backup cannot be restored: {NEWER}.")
         raise BackupProblem(f"The backup is damaged: {info.problem}.")
+    assert info.schema is not None  # an ok backup records its version
     if database.exists() and backup.resolve() == database.resolve():
         raise BackupProblem("This file is the database itself, not a backup of it.")
     folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    staged = database.with_name(f".{database.name}.restoring")
-    _remove_if_present(staged)  # only ever our own leftover from an interrupted restore
+    remove_leftovers(database.parent, folder)
+    staged = _temporary(database, RESTORING_SUFFIX)
     try:
         _create_private(staged)
-        with open_read_only(backup) as source, connect(staged) as target:
-            source.backup(target)
+        _rebuild(backup, staged, info.schema)
+        problems = accept(staged) if accept is not None else []
+        if problems:
+            raise BackupProblem(
+                "The backup's data does not pass the app's checks: " + "; ".join(problems[:3])
+            )
         _fsync(staged)
         kept = _keep_previous(database, folder)
         for suffix in SIDE_FILES:
@@ -210,9 +329,47 @@ def restore_backup(backup: Path, database: Path, folder: Path) -> Path | None:
         database.chmod(PRIVATE_FILE)
         _fsync_folder(database.parent)
     finally:
-        _remove_if_present(staged)
+        for suffix in ("", *SIDE_FILES):
+            _remove_if_present(side_file(staged, suffix))
     log.info("restored %s (previous copy: %s)", backup.name, kept.name if kept else "none")
-    return kept
+    return info, kept
+
+
+def _rebuild(backup: Path, target: Path, version: str) -> None:
+    """Make ``target`` the app's schema at ``version`` and copy the backup's rows into it.
+
+    The indexes and triggers that come with the rows are the app's own (the note search
+    index is filled by its triggers as the notes go in)."""
+    from sanctuary_desktop.store.schema_check import create_at, reference_shapes
+
+    create_at(target, version)
+    tables = reference_shapes()[version].data_tables
+    source = f"{backup.absolute().as_uri()}?mode=ro"
+    if not side_file(backup, "-wal").exists():
+        source += "&immutable=1"
+    # The target's schema is the app's own, and the backup's (already verified) holds no
+    # code: its tables are only read.
+    with connect(target) as conn, guarded(conn, REBUILD_SECONDS, own_schema=True):
+        conn.isolation_level = None
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("ATTACH DATABASE ? AS backup", (source,))
+        conn.execute("BEGIN")
+        for table in tables:
+            columns = ", ".join(
+                f'"{row[1]}"' for row in conn.execute(f'PRAGMA main.table_info("{table}")')
+            )
+            conn.execute(
+                f'INSERT INTO main."{table}" ({columns}) SELECT {columns} FROM backup."{table}"'
+            )
+        broken = conn.execute("PRAGMA main.foreign_key_check").fetchall()
+        if broken:
+            conn.execute("ROLLBACK")
+            raise BackupProblem(
+                f"The backup is damaged: {len(broken)} rows point to rows that are not there."
+            )
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE backup")
+        conn.execute("PRAGMA journal_mode = DELETE")
 
 
 def _keep_previous(database: Path, folder: Path) -> Path | None:
@@ -256,7 +413,7 @@ def _write_backup(database: Path, folder: Path, reason: str) -> Path:
     label = _clean_reason(reason)
     stamp = _free_stamp(folder, lambda s: f"sanctuary-{s}-{label}.db")
     target = folder / f"sanctuary-{stamp}-{label}.db"
-    partial = folder / f".{target.name}{TEMPORARY_SUFFIX}"
+    partial = _temporary(target, TEMPORARY_SUFFIX)
     try:
         _create_private(partial)
         source_uri = f"{database.absolute().as_uri()}?mode=rw"

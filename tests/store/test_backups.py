@@ -147,12 +147,15 @@ def test_pruning_keeps_the_newest_and_never_touches_other_files(
         "notes.txt": b"mine",
         "sanctuary-damaged-20200101T000000000000Z.db": b"precious",
         "sanctuary.db": b"a copy the user put here",
-        ".sanctuary-20200101T000000000000Z-startup.db.partial": b"",
+        # Being written by another live process (this test's parent).
+        f".sanctuary-20200101T000000000000Z-startup.db.{os.getppid()}.partial": b"",
     }
     for name, content in foreign.items():
         (folder.backups / name).write_bytes(content)
     taken = [take_backup(folder.database, folder.backups, "startup", keep=3) for _ in range(5)]
-    ours = sorted(p.name for p in folder.backups.iterdir() if p.name not in foreign)
+    ours = sorted(
+        p.name for p in folder.backups.iterdir() if p.name not in foreign and p.suffix == ".db"
+    )
     assert ours == sorted(p.name for p in taken[-3:])
     for name, content in foreign.items():
         assert (folder.backups / name).read_bytes() == content
@@ -262,7 +265,7 @@ def test_restore_over_a_damaged_database_keeps_it_aside_byte_for_byte(
     folder.database.write_bytes(damaged)
     wal = folder.database.with_name("sanctuary.db-wal")
     wal.write_bytes(b"last words")
-    kept = restore_backup(good, folder.database, folder.backups)
+    _, kept = restore_backup(good, folder.database, folder.backups)
     assert kept is not None and kept.parent == folder.backups
     assert kept.name.startswith("sanctuary-damaged-")
     assert kept.read_bytes() == damaged
@@ -284,7 +287,7 @@ def test_restore_over_a_truncated_database_keeps_it_aside(
     data = good.read_bytes()
     folder.database.write_bytes(data[: len(data) // 2])
     truncated = folder.database.read_bytes()
-    kept = restore_backup(good, folder.database, folder.backups)
+    _, kept = restore_backup(good, folder.database, folder.backups)
     assert kept is not None and kept.read_bytes() == truncated
     assert inspect_backup(folder.database).ok
 
@@ -299,7 +302,7 @@ def test_restore_copies_a_sound_database_first(sample_db: Database, folder: Data
     with sqlite3.connect(folder.database) as conn:
         add_cohort_with_a_call(conn, 50)
     conn.close()
-    kept = restore_backup(folder.backups / "elsewhere.db", folder.database, folder.backups)
+    _, kept = restore_backup(folder.backups / "elsewhere.db", folder.database, folder.backups)
     assert kept is not None and kept.name.endswith("-before-restore.db")
     assert inspect_backup(kept).cohorts == 2
     restored = inspect_backup(folder.database)
@@ -326,12 +329,12 @@ def test_restore_where_there_was_no_database(
 ) -> None:
     good = take_backup(folder.database, folder.backups, "startup")
     fresh = DataFolder(tmp_path / "fresh")
-    assert restore_backup(good, fresh.database, fresh.backups) is None
+    assert restore_backup(good, fresh.database, fresh.backups)[1] is None
     assert inspect_backup(fresh.database).ok
     assert mode(fresh.database) == 0o600
     assert mode(fresh.backups) == 0o700
     # The empty file a new data folder starts with holds nothing to keep.
     newer = DataFolder(tmp_path / "newer").prepare()
     assert os.path.getsize(newer.database) == 0
-    assert restore_backup(good, newer.database, newer.backups) is None
+    assert restore_backup(good, newer.database, newer.backups)[1] is None
     assert inspect_backup(newer.database).cohorts == 1
