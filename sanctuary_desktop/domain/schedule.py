@@ -61,6 +61,9 @@ class Cadence:
     )
     week_of_month: int = 1  # monthly only: 1..4, or -1 for the last such weekday of the month
     interval_weeks: int = 1  # EVERY_N_WEEKS only: N in 1..52 (WEEKLY always means 1)
+    # Calls that would start before this instant are left out, so a series "from today"
+    # begins at the next occurrence still to come; the count is of the calls kept.
+    not_before: datetime | None = None
 
     @property
     def step_weeks(self) -> int:
@@ -102,14 +105,19 @@ def generate_starts(cadence: Cadence) -> list[datetime]:
     errors.raise_if_any()
     last = cadence.until or date.max
     in_range = takewhile(lambda day: day <= last, _call_dates(cadence))
-    days = list(islice(in_range, cadence.count or MAX_CALLS))
-    if not days:
+    starts = (local_to_utc(day, cadence.local_time, cadence.zone) for day in in_range)
+    if cadence.not_before is not None:
+        not_before = cadence.not_before
+        starts = (start for start in starts if start >= not_before)
+    kept = list(islice(starts, cadence.count or MAX_CALLS))
+    if not kept:
         errors.add(
             "Cadence",
-            f"gives no dates between {format_date(cadence.first_date)} and {format_date(last)}",
+            f"gives no dates between {format_date(cadence.first_date)} and {format_date(last)}"
+            + (" still to come" if cadence.not_before is not None else ""),
         )
         errors.raise_if_any()
-    return [local_to_utc(day, cadence.local_time, cadence.zone) for day in days]
+    return kept
 
 
 def describe(cadence: Cadence) -> str:

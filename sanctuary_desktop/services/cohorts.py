@@ -20,7 +20,7 @@ from sanctuary_desktop.services.views import (
     check_unchanged,
 )
 from sanctuary_desktop.store.database import Database
-from sanctuary_desktop.store.models import Call, Cohort, Participant
+from sanctuary_desktop.store.models import Call, Cohort, LiveRun, Participant
 
 
 def load_cohort(session: Session, cohort_id: int) -> Cohort:
@@ -37,8 +37,10 @@ def load_call(session: Session, call_id: int) -> Call:
     return call
 
 
-def list_cohorts(db: Database, *, include_archived: bool = True) -> list[CohortSummary]:
-    now = datetime.now(UTC)
+def list_cohorts(
+    db: Database, *, include_archived: bool = True, now: datetime | None = None
+) -> list[CohortSummary]:
+    now = now or datetime.now(UTC)
     with db.reading() as session:
         people = (
             select(Participant.cohort_id, func.count().label("n"))
@@ -49,7 +51,10 @@ def list_cohorts(db: Database, *, include_archived: bool = True) -> list[CohortS
             select(
                 Call.cohort_id,
                 func.count().label("n"),
-                func.min(Call.starts_at).filter(Call.starts_at >= now).label("next_call"),
+                # The next call is one still to come: not one run live and finished early.
+                func.min(Call.starts_at)
+                .filter(Call.starts_at >= now, ~Call.live_run.has(LiveRun.finished_at.is_not(None)))
+                .label("next_call"),
             )
             .where(Call.cancelled.is_(False))
             .group_by(Call.cohort_id)

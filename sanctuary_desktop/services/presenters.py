@@ -61,7 +61,7 @@ def presenter_plan(db: Database, cohort_id: int, now: datetime | None = None) ->
                     call_id=view.id,
                     label=view.label,
                     starts_at=view.starts_at,
-                    held=view.starts_at < now,
+                    held=view.is_held(now),
                     presenters=tuple(
                         chosen[n].participant_id if n in chosen else None
                         for n in range(1, count + 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -182,10 +182,23 @@ class CallView:
     notes: str
     revision: int
     updated_at: datetime
+    run_finished_at: datetime | None = None  # when its live run was finished, if it was
 
     @property
     def label(self) -> str:
         return call_label(self.title, self.cancelled, self.number, self.of_total)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+    def is_held(self, now: datetime) -> bool:
+        """Held: not cancelled, and its live run is finished (however early, even before
+        its scheduled time) or its scheduled start has passed. Every count of held calls,
+        every "next call", and the harvest ask this one question."""
+        if self.cancelled:
+            return False
+        return self.run_finished_at is not None or self.starts_at < now
 
 
 def call_label(title: str, cancelled: bool, number: int, of_total: int) -> str:
@@ -222,6 +235,7 @@ def call_views(rows: Iterable[Call], cohort: Cohort) -> list[CallView]:
                 notes=row.notes,
                 revision=row.revision,
                 updated_at=row.updated_at,
+                run_finished_at=row.live_run.finished_at if row.live_run else None,
             )
         )
     return views

@@ -115,6 +115,8 @@ class Call(Base):
     call_notes: Mapped[list[Note]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="Note.created_at"
     )
+    # Read only, loaded with the calls: a call whose live run is finished is held.
+    live_run: Mapped[LiveRun | None] = relationship(viewonly=True, lazy="selectin")
 
 
 class Attendance(Base):

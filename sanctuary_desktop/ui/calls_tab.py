@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -51,6 +52,7 @@ from sanctuary_desktop.ui.widgets import (
     ERROR_COLOR,
     FieldForm,
     ask_to_confirm,
+    count_of,
     reload_button,
     to_date,
     to_qdate,
@@ -100,7 +102,8 @@ class SeriesDialog(QDialog):
         day_layout.addStretch(1)
         self.start_time = QTimeEdit(QTime(9, 0))
         self.start_time.setDisplayFormat("HH:mm")
-        self.first = QDateEdit(to_qdate(max(cohort.start_date, ctx.clock().date())))
+        self.today = ctx.clock().astimezone(zone(cohort.home_tz)).date()
+        self.first = QDateEdit(to_qdate(max(cohort.start_date, self.today)))
         self.first.setCalendarPopup(True)
         self.first.setDisplayFormat("ddd d MMM yyyy")
         self.by_count = QRadioButton("this many calls:")
@@ -122,6 +125,7 @@ class SeriesDialog(QDialog):
         self.replace.addItem("Replace upcoming calls", True)
         self.preview = QLabel()
         self.preview.setWordWrap(True)
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
         self.preview.setProperty("role", "muted")
         self.preview.setMinimumHeight(120)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -168,6 +172,9 @@ class SeriesDialog(QDialog):
             weekday=int(self.weekday.currentData()),
             week_of_month=int(self.week.currentData()),
             interval_weeks=self.every.value() if kind is CadenceKind.EVERY_N_WEEKS else 1,
+            # From today on, a call whose time has passed today is not part of the series;
+            # a date picked in the past is taken as meant (the preview says so).
+            not_before=self.ctx.clock() if to_date(self.first.date()) >= self.today else None,
         )
 
     def update_preview(self) -> None:
@@ -188,7 +195,22 @@ class SeriesDialog(QDialog):
         home = zone(self.plan.cohort.home_tz)
         shown = [f"{s.astimezone(home):%a %d %b %Y, %H:%M}" for s in starts[:8]]
         more = f"\n… and {len(starts) - 8} more" if len(starts) > 8 else ""
-        self.preview.setText(f"{describe(cadence)}:\n" + "\n".join(shown) + more)
+        past = sum(1 for s in starts if s < self.ctx.clock())
+        warning = (
+            f"<p style='color:{ERROR_COLOR}'>"
+            + ("The first call is" if past == 1 else f"The first {past} calls are")
+            + " already past and will be counted as held. "
+            + "Pick a later first date to plan only calls still to come.</p>"
+            if past
+            else ""
+        )
+        self.preview.setText(
+            warning
+            + html.escape(f"{describe(cadence)}:").replace("\n", "<br>")
+            + "<br>"
+            + "<br>".join(html.escape(line) for line in shown)
+            + html.escape(more).replace("\n", "<br>")
+        )
         self.ok.setEnabled(True)
 
     def submit(self) -> None:
@@ -507,9 +529,7 @@ class CallsTab(QWidget):
             )
 
         def muted(call: CallView) -> QColor | None:
-            return (
-                QColor(TEXT_MUTED) if call.cancelled or call.starts_at < self.ctx.clock() else None
-            )
+            return QColor(TEXT_MUTED) if call.cancelled or call.is_held(self.ctx.clock()) else None
 
         return [
             Column("Call", lambda c: c.label, foreground=muted, tooltip=lambda c: c.notes),
@@ -543,10 +563,12 @@ class CallsTab(QWidget):
         self.model.set_rows(plan.calls)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
-        held = sum(1 for c in plan.calls if not c.cancelled and c.starts_at < self.ctx.clock())
+        now = self.ctx.clock()
+        held = sum(1 for c in plan.calls if c.is_held(now))
         planned = sum(1 for c in plan.calls if not c.cancelled)
         self.summary.setText(
-            f"{planned} calls, {held} held · times in {city_of(self.ctx.facilitator_zone)}"
+            f"{count_of(planned, 'call')}, {held} held · "
+            f"times in {city_of(self.ctx.facilitator_zone)}"
         )
         self.body.setCurrentIndex(1 if plan.calls else 0)
         wanted = self.select_when_loaded
@@ -556,7 +578,7 @@ class CallsTab(QWidget):
         elif selected is not None:
             self.select_call(selected.id)
         elif plan.calls:
-            upcoming = [c for c in plan.calls if c.starts_at >= self.ctx.clock()]
+            upcoming = [c for c in plan.calls if not c.cancelled and not c.is_held(now)]
             self.select_call((upcoming or list(plan.calls))[0].id)
         self._selection_changed()
 

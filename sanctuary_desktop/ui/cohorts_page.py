@@ -398,6 +398,7 @@ class CohortsPage(QWidget):
             Topic.COHORTS,
             Topic.PARTICIPANTS,
             Topic.CALLS,
+            Topic.LIVE,  # a live run finished makes its call held
         }:
             self.load_plan()
 

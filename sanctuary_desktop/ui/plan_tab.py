@@ -322,7 +322,7 @@ class AgendaSection(QWidget):
         for index, call in enumerate(c for c in plan.calls if not c.cancelled):
             when = local_label(call.starts_at, self.ctx.facilitator_zone, "%a %d %b %Y, %H:%M")
             self.call.addItem(f"{call.label} — {when}", call.id)
-            if upcoming is None and call.starts_at >= now:
+            if upcoming is None and not call.is_held(now):
                 upcoming = index
         found = self.call.findData(wanted) if wanted is not None else -1
         if found >= 0:

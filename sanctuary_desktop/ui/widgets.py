@@ -140,6 +140,11 @@ class FieldForm(QWidget):
         return label.text() if label else ""
 
 
+def count_of(count: int, one: str, many: str | None = None) -> str:
+    """ "1 person", "3 people", "0 calls": never "1 people"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def local_label(instant: datetime, zone_name: str, pattern: str = "%a %d %b %Y, %H:%M") -> str:
     return instant.astimezone(zone(zone_name)).strftime(pattern)
 
