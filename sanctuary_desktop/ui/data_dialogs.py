@@ -6,6 +6,7 @@ file holds and ask what to do with it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -23,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from sanctuary_desktop.domain.errors import ValidationError
+from sanctuary_desktop.domain.zones import zone
 from sanctuary_desktop.services import archive, backups
 from sanctuary_desktop.services.archive import ArchivePreview, ImportChoice, ImportResult
-from sanctuary_desktop.store.backups import BackupInfo
+from sanctuary_desktop.services.backups import BackupInfo
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Column, RowsModel
 from sanctuary_desktop.ui.theme import WARN
@@ -149,7 +151,7 @@ class RestoreDialog(QDialog):
         intro.setWordWrap(True)
         self.model: RowsModel[BackupInfo] = RowsModel(
             [
-                Column("Taken", lambda b: f"{b.taken_at.astimezone():%a %d %b %Y, %H:%M}"),
+                Column("Taken", lambda b: f"{self.local(b.taken_at):%a %d %b %Y, %H:%M}"),
                 Column("Why", lambda b: b.reason.replace("-", " ")),
                 Column("Holds", lambda b: b.summary if b.ok else f"cannot be read: {b.problem}"),
             ]
@@ -174,8 +176,13 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.table.doubleClicked.connect(lambda _index: self.ask_to_restore())
+        # activated: a double-click, or Enter, as the platform has it.
+        self.table.activated.connect(lambda _index: self.ask_to_restore())
         ctx.services.call(backups.list_all, then=self.show_backups)
+
+    def local(self, instant: datetime) -> datetime:
+        """An instant in the zone chosen in Settings, as every other time in the app."""
+        return instant.astimezone(zone(self.ctx.facilitator_zone))
 
     def show_backups(self, found: list[BackupInfo]) -> None:
         self.model.set_rows(found)
@@ -204,7 +211,7 @@ class RestoreDialog(QDialog):
             self,
             "Restore from a backup",
             f"Replace all your data with the backup of "
-            f"{backup.taken_at.astimezone():%A %d %B %Y, %H:%M}?",
+            f"{self.local(backup.taken_at):%A %d %B %Y, %H:%M}?",
             "Restore",
             lambda: self.restore(backup),
             details=f"It holds {backup.summary}. What you have now is kept as a backup first.",

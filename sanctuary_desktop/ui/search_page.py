@@ -331,13 +331,38 @@ class ResultDelegate(QStyledItemDelegate):
 
 
 class ResultsView(QListView):
-    """Enter opens the current result, as a double-click does."""
+    """Enter opens the current result, as a double-click does; the arrow keys pass over
+    the headings, which cannot be selected."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.activated.emit(self.currentIndex())
             return
         super().keyPressEvent(event)
+
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        target = super().moveCursor(cursorAction, modifiers)
+        model = self.model()
+        if not isinstance(model, ResultsModel) or not target.isValid():
+            return target
+        Action = QAbstractItemView.CursorAction
+        upward = cursorAction in (
+            Action.MoveUp,
+            Action.MovePageUp,
+            Action.MoveHome,
+            Action.MovePrevious,
+            Action.MoveLeft,
+        )
+        # On a heading: the nearest result the way the cursor was going, else the other way.
+        for step in (-1, 1) if upward else (1, -1):
+            row = target.row()
+            while 0 <= row < model.rowCount():
+                if model.hit_at(row) is not None:
+                    return model.index(row, 0)
+                row += step
+        return target
 
 
 class SearchPage(QWidget):
@@ -375,8 +400,9 @@ class SearchPage(QWidget):
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setMouseTracking(True)
         self.view.setFrameShape(QFrame.Shape.NoFrame)
+        # activated alone: the platform's style makes a double-click (or a single click)
+        # emit it, and doubleClicked as well would open the result twice.
         self.view.activated.connect(self._activated)
-        self.view.doubleClicked.connect(self._activated)
 
         self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pytestqt.qtbot import QtBot
 
@@ -87,3 +88,16 @@ def test_restoring_a_backup_brings_the_data_back(
     # What was there before the restore is itself kept as a backup.
     reasons = [b.reason for b in runner.submit(backups.list_all).result()]
     assert "before-restore" in reasons
+
+
+def test_backup_times_are_in_the_chosen_zone(qtbot: QtBot, make_context: ContextFactory) -> None:
+    ctx = make_context(NOW)
+    ctx.set_facilitator_zone("Pacific/Auckland")
+    taken = ctx.services.runner.submit(backups.take, "manual").result()
+    assert taken is not None
+    dialog = RestoreDialog(ctx)
+    qtbot.addWidget(dialog)
+    settle(qtbot, ctx)
+    shown = dialog.model.index(0, 0).data()
+    local = taken.taken_at.astimezone(ZoneInfo("Pacific/Auckland"))
+    assert shown == f"{local:%a %d %b %Y, %H:%M}"

@@ -190,3 +190,35 @@ def calls_of_sample(db: Database) -> list[CallView]:
 
     [cohort] = cohorts.list_cohorts(db)
     return calls.list_cohort_calls(db, cohort.id)
+
+
+def test_arrow_keys_pass_over_headings(page: SearchPage, qtbot: QtBot) -> None:
+    page.show()
+    search(page, qtbot, "land")  # people and a cohort
+    rows = page.model.rows
+    headings = [i for i, r in enumerate(rows) if isinstance(r, Heading)]
+    assert len(headings) >= 2, "the query should give two sections"
+    qtbot.keyClick(page.box, Qt.Key.Key_Down)
+    visited = [page.view.currentIndex().row()]
+    for _ in range(len(rows)):
+        qtbot.keyClick(page.view, Qt.Key.Key_Down)
+        visited.append(page.view.currentIndex().row())
+    hits = [i for i, r in enumerate(rows) if not isinstance(r, Heading)]
+    assert sorted(set(visited)) == hits, "every result, and never a heading"
+    assert visited[-1] == hits[-1], "Down at the last result stays there"
+    qtbot.keyClick(page.view, Qt.Key.Key_Home)
+    qtbot.keyClick(page.view, Qt.Key.Key_Up)
+    assert page.view.currentIndex().row() == hits[0]
+    assert page.view.selectionModel().isSelected(page.view.currentIndex())
+
+
+def test_a_double_click_opens_a_result_once(page: SearchPage, qtbot: QtBot) -> None:
+    opened: list[tuple[int, int]] = []
+    page.ctx.events.open_call.connect(lambda cohort, call: opened.append((cohort, call)))
+    page.show()
+    search(page, qtbot, "burnout")
+    at = page.view.visualRect(page.model.index(1, 0)).center()
+    # What a real double-click sends: a click, then the second press as a double-click.
+    qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.mouseDClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert len(opened) == 1
