@@ -7,7 +7,7 @@ from pathlib import Path
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.backups import (
-    BackupInfo,
+    BackupInfo as BackupInfo,  # what the backups dialog shows; ui/ reads it from here
     BackupProblem,
     inspect_backup,
     list_backups,
