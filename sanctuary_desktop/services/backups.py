@@ -8,6 +8,8 @@ from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.backups import (
     BackupInfo as BackupInfo,  # what the backups dialog shows; ui/ reads it from here
+)
+from sanctuary_desktop.store.backups import (
     BackupProblem,
     inspect_backup,
     list_backups,
