@@ -184,8 +184,10 @@ class FittedTable(QTableView):
             self.fit()
 
 
-def make_table(name: str, *, select_rows: bool) -> FittedTable:
-    table = FittedTable()
+def make_table(
+    name: str, *, select_rows: bool, kind: type[FittedTable] = FittedTable
+) -> FittedTable:
+    table = kind()
     table.setAccessibleName(name)
     table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -201,12 +203,34 @@ def make_table(name: str, *, select_rows: bool) -> FittedTable:
     return table
 
 
-def wrap_name(name: str, width: int = 14) -> str:
-    """A long name on two lines, so planner columns stay narrow enough to fit."""
-    lines = textwrap.wrap(name, width, break_long_words=False, break_on_hyphens=False)
-    if len(lines) <= 2:
-        return "\n".join(lines) or name
-    return f"{lines[0]}\n{' '.join(lines[1:])}"
+def wrap_name(name: str, width: int = 9) -> str:
+    """A name on at most two lines, breaking between words or after a hyphen, so a planner
+    column need be no wider than its longest word."""
+    for room in range(width, len(name) + 1):
+        lines = textwrap.wrap(name, room, break_long_words=False, break_on_hyphens=True)
+        if len(lines) <= 2:
+            return "\n".join(lines) or name
+    return name
+
+
+class PlannerTable(FittedTable):
+    """The planner's rows scroll inside it, under a header that stays in view; its
+    columns are as wide as their header or their times, and scroll sideways if need be."""
+
+    VISIBLE_ROWS = 12
+
+    def fit(self) -> None:
+        rows = min(self.model().rowCount() if self.model() else 0, self.VISIBLE_ROWS)
+        header = self.horizontalHeader()
+        wide = header.length() > self.viewport().width() + 1
+        height = (
+            header.sizeHint().height()
+            + rows * self.verticalHeader().defaultSectionSize()
+            + 2 * self.frameWidth()
+            + (self.horizontalScrollBar().sizeHint().height() if wide else 0)
+        )
+        if height != self.height() or height != self.minimumHeight():
+            self.setFixedHeight(height)
 
 
 def fit_width(table: QTableView) -> None:
@@ -348,7 +372,8 @@ class TimeZonesTab(QWidget):
         body.addLayout(controls)
 
         self.grid_model = DescribedModel([])
-        self.grid = make_table("Meeting planner", select_rows=True)
+        self.grid = make_table("Meeting planner", select_rows=True, kind=PlannerTable)
+        self.grid.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.grid.setModel(self.grid_model)
         self.grid.verticalHeader().setMinimumWidth(96)
         # Band colours fill the cells, so the chosen row is framed rather than filled.
@@ -538,7 +563,7 @@ class TimeZonesTab(QWidget):
         current = self._upcoming_time()
         columns: list[Column[GridRow]] = [
             Column(
-                "Out of hours",
+                "Out of\nhours",
                 lambda r: str(r.out_of_hours),
                 tooltip=self._count_tip,
                 align_right=True,
@@ -559,18 +584,20 @@ class TimeZonesTab(QWidget):
             tips.append(tip)
         self.grid_model.set_table(columns, self._grid_rows, labels, tips, column_tips)
         header = self.grid.horizontalHeader()
-        header.setMinimumSectionSize(88)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        # A few people get comfortable columns, not the whole width of the window.
+        header.setMinimumSectionSize(72)
+        # Each column as wide as its header or its times, so no name is ever cut; past the
+        # window's width the grid scrolls sideways.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.grid.setMaximumWidth(
             self.grid.verticalHeader().sizeHint().width()
-            + 110
-            + 190 * len(people)
+            + header.length()
             + 2 * self.grid.frameWidth()
+            + self.grid.verticalScrollBar().sizeHint().width()
         )
         self.grid.fit()
         self._reselect(selected)
+        if not self.grid.selectionModel().selectedRows():
+            self._scroll_to_current(current)
         if not self._upcoming:
             moving = "Try times here for any date; there are no upcoming calls to move yet."
         elif current is not None:
@@ -628,6 +655,19 @@ class TimeZonesTab(QWidget):
             if row.home_start.time() == wanted:
                 self.grid.selectRow(number)
                 return
+
+    def _scroll_to_current(self, current: time | None) -> None:
+        """Bring the upcoming calls' time into view, or else the first time that suits
+        the most people."""
+        if not self._grid_rows:
+            return
+        number = next(
+            (i for i, row in enumerate(self._grid_rows) if row.home_start.time() == current),
+            min(range(len(self._grid_rows)), key=lambda i: self._grid_rows[i].out_of_hours),
+        )
+        self.grid.scrollTo(
+            self.grid_model.index(number, 0), QAbstractItemView.ScrollHint.PositionAtCenter
+        )
 
     def _grid_selected(self) -> None:
         row = self._selected_grid_row()

@@ -121,7 +121,7 @@ def test_planner_shows_auckland_on_the_next_day(qtbot, zones_ctx: AppContext) ->
     headers = [
         str(model.headerData(i, Qt.Orientation.Horizontal)) for i in range(model.columnCount())
     ]
-    assert headers[0] == "Out of hours"
+    assert headers[0] == "Out of\nhours"
     assert headers[1:] == [f"{wrap_name(p.name)}\n{p.city}" for p in plan.people]
     assert "Jordan\nWhitehorse\nToronto" in headers
     auckland = next(i for i, h in enumerate(headers) if h.endswith("\nAuckland"))
@@ -323,3 +323,30 @@ def test_screenshot(qtbot, zones_ctx: AppContext, qapp: QApplication, tmp_path: 
         qapp.setPalette(palette)
         qapp.setStyleSheet(sheet)
         qapp.setFont(font)
+
+
+def test_planner_headers_are_whole_and_stay_in_view(qtbot, zones_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    plan = sample_plan(zones_ctx)
+    tab = make_tab(qtbot, zones_ctx, plan)
+    QApplication.processEvents()
+    grid, model = tab.grid, tab.grid_model
+    header = grid.horizontalHeader()
+    metrics = header.fontMetrics()
+    for section in range(model.columnCount()):
+        text = str(model.headerData(section, Qt.Orientation.Horizontal))
+        widest = max(metrics.horizontalAdvance(line) for line in text.splitlines())
+        assert widest <= header.sectionSize(section), f"{text!r} is cut"
+    # The rows scroll under the header, which never leaves the grid.
+    assert grid.height() < grid.verticalHeader().length()
+    assert grid.verticalScrollBar().maximum() > 0
+    # The upcoming calls' time is in view without scrolling.
+    nine = grid_row_at(tab, time(9))
+    assert grid.rowViewportPosition(nine) >= 0
+    assert grid.rowViewportPosition(nine) < grid.viewport().height()
+
+
+def test_long_names_break_between_words_or_after_a_hyphen() -> None:
+    assert wrap_name("Mere Tūhoe-Walker") == "Mere Tūhoe-\nWalker"
+    assert wrap_name("Aroha Ngātai") == "Aroha\nNgātai"
+    assert wrap_name("佐藤花子") == "佐藤花子"
+    assert all(len(wrap_name(n).splitlines()) <= 2 for n in ("A B C D E F G H", "x" * 40))
