@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -215,6 +216,8 @@ class BuddyGroup(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     happened: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: not known yet
     note: Mapped[str] = mapped_column(Text, default="")
+    # Made or changed by hand: re-planning keeps it (schema 0005).
+    fixed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     members: Mapped[list[BuddyMember]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True

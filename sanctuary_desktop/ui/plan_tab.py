@@ -709,7 +709,14 @@ class BuddiesSection(QWidget):
         self.dialog: BuddyDialog | None = None
         self._refocus_cycle: int | None = None
         self.generate = _button("Plan p&airs", "primary", "Plan pairs")
-        self.generate.setToolTip("New pairs after every call that has none yet.")
+        self.generate.setToolTip(
+            "New pairs after every call that has none yet, and new pairs for cycles still "
+            "to come that no longer fit the roster (pairs made by hand stay)."
+        )
+        self.changes = _label("")
+        self.changes.setWordWrap(True)
+        self.changes.setAccessibleName("What Plan pairs changed")
+        self.changes.hide()
         top = QHBoxLayout()
         top.addWidget(
             _label(
@@ -729,6 +736,7 @@ class BuddiesSection(QWidget):
         scroll.setWidget(self.body)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.changes)
         layout.addWidget(scroll, 1)
         self.generate.clicked.connect(self.plan_pairs)
 
@@ -738,6 +746,7 @@ class BuddiesSection(QWidget):
             self.ctx.services.call(
                 buddies.list_cycles,
                 cohort_id,
+                self.ctx.clock(),
                 then=partial(self.show_cycles, cohort_id=cohort_id),
             )
 
@@ -745,10 +754,20 @@ class BuddiesSection(QWidget):
         cohort_id = self.owner.cohort_id
         if cohort_id is not None:
             self.ctx.services.call(
-                buddies.generate_missing,
+                buddies.plan_pairs,
                 cohort_id,
-                then=partial(self.show_cycles, cohort_id=cohort_id),
+                self.ctx.clock(),
+                then=partial(self._planned, cohort_id=cohort_id),
             )
+
+    def _planned(self, planned: buddies.PairsPlanned, cohort_id: int | None = None) -> None:
+        if cohort_id is not None and cohort_id != self.owner.cohort_id:
+            return
+        self.changes.setText(
+            "\n".join(planned.changes) if planned.changes else "The pairs already fit the roster."
+        )
+        self.changes.show()
+        self.show_cycles(planned.cycles, cohort_id)
 
     def show_cycles(self, cycles: list[BuddyCycleView], cohort_id: int | None = None) -> None:
         if cohort_id is not None and cohort_id != self.owner.cohort_id:
@@ -782,6 +801,14 @@ class BuddiesSection(QWidget):
             heading.addWidget(edit, 0, Qt.AlignmentFlag.AlignBottom)
             self.edit_buttons[cycle.id] = edit
             rows.addLayout(heading)
+            if cycle.out_of_date:
+                stale = _label(
+                    "; ".join(cycle.out_of_date)
+                    + ". “Plan pairs” plans this cycle again (pairs made by hand stay)."
+                )
+                stale.setWordWrap(True)
+                stale.setStyleSheet(f"color: {ERROR_COLOR};")
+                rows.addWidget(stale)
             for group in cycle.groups:
                 names = group_names(group.members, self.owner.names)
                 line = QHBoxLayout()
@@ -790,6 +817,8 @@ class BuddiesSection(QWidget):
                 if len(group.members) == 3:
                     trio = _label("(trio)", "muted")
                     line.addWidget(trio)
+                if group.fixed:
+                    line.addWidget(_label("(by hand)", "muted"))
                 box = QCheckBox("Caught up")
                 box.setAccessibleName(f"Caught up: {names}")
                 box.setChecked(group.happened is True)
