@@ -95,6 +95,21 @@ def _months_before(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def find_sample(db: Database) -> int | None:
+    """The sample cohort already in this database (the newest, if copies were made)."""
+    from sqlalchemy import select
+
+    from sanctuary_desktop.store.models import Cohort
+
+    with db.reading() as session:
+        return session.scalar(
+            select(Cohort.id)
+            .where(Cohort.name == SAMPLE_NAME)
+            .order_by(Cohort.archived, Cohort.id.desc())
+            .limit(1)
+        )
+
+
 def create_sample(db: Database, today: date | None = None) -> CohortView:
     """Eight people from Vancouver to Auckland, seven monthly calls, the past ones held."""
     today = today or datetime.now(UTC).date()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -29,7 +30,7 @@ from sanctuary_desktop.domain.zones import city_of
 from sanctuary_desktop.services.cohort_list import CohortSummary
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
-from sanctuary_desktop.ui.widgets import ask_to_confirm, local_label
+from sanctuary_desktop.ui.widgets import ask_to_confirm, count_of, local_label
 
 if TYPE_CHECKING:
     from sanctuary_desktop.services.views import CohortPlan, CohortView, Topic
@@ -56,7 +57,8 @@ def summary_text(row: CohortSummary, facilitator_zone: str) -> str:
         else "No upcoming calls"
     )
     return (
-        f"{row.name}{archived}\n{row.participant_count} people · {row.call_count} calls · "
+        f"{row.name}{archived}\n{count_of(row.participant_count, 'person', 'people')} · "
+        f"{count_of(row.call_count, 'call')} · "
         f"{city_of(row.home_tz)}\n{next_call}"
     )
 
@@ -204,6 +206,7 @@ class CohortsPage(QWidget):
         self.plan: CohortPlan | None = None
         self.selected_id: int | None = None
         self.pending_call: int | None = None
+        self.pending_roster: int | None = None  # a cohort just made: open on its Roster
         self.detail: QWidget | None = None
         self._loads = 0
         self._dialogs: list[QWidget] = []
@@ -382,6 +385,10 @@ class CohortsPage(QWidget):
             self.calls_tab.select_call(self.pending_call)
             self.calls_tab.table.setFocus()
             self.pending_call = None
+        elif self.pending_roster == plan.cohort.id:
+            # A new cohort has no one yet: its first step is the roster, not empty calls.
+            self.tabs.setCurrentWidget(self.roster_tab)
+            self.pending_roster = None
 
     def open_call(self, cohort_id: int, call_id: int) -> None:
         self.pending_call = call_id
@@ -412,10 +419,14 @@ class CohortsPage(QWidget):
         from sanctuary_desktop.ui.cohort_dialogs import CohortDialog
 
         dialog = CohortDialog(self.ctx, parent=self)
-        dialog.saved.connect(lambda view: self.select_cohort(view.id))
+        dialog.saved.connect(self._made)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._keep(dialog)
         dialog.open()
+
+    def _made(self, view: CohortView) -> None:
+        self.pending_roster = view.id
+        self.select_cohort(view.id)
 
     def open_handout(self, kind: str) -> None:
         from sanctuary_desktop.ui.pdf_export import open_handout
@@ -440,7 +451,7 @@ class CohortsPage(QWidget):
         if self.plan is None:
             return
         dialog = DuplicateDialog(self.ctx, self.plan.cohort, parent=self)
-        dialog.saved.connect(lambda view: self.select_cohort(view.id))
+        dialog.saved.connect(self._made)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._keep(dialog)
         dialog.open()
@@ -462,8 +473,9 @@ class CohortsPage(QWidget):
         self.delete_box = ask_to_confirm(
             self,
             "Delete cohort",
-            f"Delete “{cohort.name}” with its {len(self.plan.participants)} participants, "
-            f"{len(self.plan.calls)} calls and all their notes?",
+            f"Delete “{cohort.name}” with its "
+            f"{count_of(len(self.plan.participants), 'participant')}, "
+            f"{count_of(len(self.plan.calls), 'call')} and all their notes?",
             "Delete cohort",
             lambda: self.delete_now(cohort.id),
             details="This cannot be undone. To keep it out of sight instead, archive it.",
@@ -478,6 +490,33 @@ class CohortsPage(QWidget):
         self.ctx.services.call(cohorts.delete_cohort, cohort_id)
 
     def open_sample(self) -> None:
+        """Open the sample cohort; if it is already here, say so and ask before a copy."""
+        from sanctuary_desktop.services import demo
+
+        self.welcome.sample_button.setEnabled(False)
+
+        def found(cohort_id: int | None) -> None:
+            if cohort_id is None:
+                self.add_sample()
+                return
+            self.welcome.sample_button.setEnabled(True)
+            self.select_cohort(cohort_id)
+            self.sample_box = ask_to_confirm(
+                self,
+                "Sample cohort",
+                "The sample cohort is already here: it is open now.",
+                "Add another copy",
+                self.add_sample,
+                details="Another copy starts afresh, without the changes made to this one.",
+                destructive=False,
+            )
+            keep = self.sample_box.button(QMessageBox.StandardButton.Cancel)
+            keep.setText("Keep this one")
+            self.sample_box.setDefaultButton(keep)
+
+        self.ctx.services.call(demo.find_sample, then=found)
+
+    def add_sample(self) -> None:
         from sanctuary_desktop.services import demo
 
         self.welcome.sample_button.setEnabled(False)

@@ -57,7 +57,7 @@ from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Column, RowsModel
-from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ask_to_confirm
+from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ask_to_confirm, count_of
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 10
 STAGE_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -205,7 +205,7 @@ class ProtocolsPage(QWidget):
         self.source_label.setWordWrap(True)
         self.facts_label = QLabel()
         self.facts_label.setAccessibleName("Presenters and total minutes")
-        self.duplicate_button = QPushButton("Duplicate to edit…")
+        self.duplicate_button = QPushButton("Duplicate to edit")
         self.duplicate_button.setProperty("role", "primary")
         self.duplicate_button.setToolTip("Make your own editable copy of this protocol")
         self.duplicate_button.clicked.connect(self.duplicate_current)
@@ -493,7 +493,7 @@ class ProtocolsPage(QWidget):
             self.list.addItem(title)
             for protocol in group:
                 item = QListWidgetItem(
-                    f"{protocol.name}\n{len(protocol.stages)} stages · "
+                    f"{protocol.name}\n{count_of(len(protocol.stages), 'stage')} · "
                     f"{protocol.total_minutes()} min"
                 )
                 item.setData(KEY_ROLE, protocol.key)
@@ -641,13 +641,13 @@ class ProtocolsPage(QWidget):
         self._update_facts(protocol)
         if protocol.built_in:
             self.kind_label.setText("Built-in · read-only: duplicate it to make your own version")
-            self.duplicate_button.setText("Duplicate to edit…")
+            self.duplicate_button.setText("Duplicate to edit")
             self.duplicate_button.setProperty("role", "primary")
             self.stage_model.set_rows(protocol.stages)
             self.stack.setCurrentWidget(self.stage_table)
         else:
             self.kind_label.setText("Your protocol · edit it below, then Save")
-            self.duplicate_button.setText("Duplicate…")
+            self.duplicate_button.setText("Duplicate")
             self.duplicate_button.setProperty("role", "")
             self._load_editor(protocol)
             self.stack.setCurrentWidget(self.editor)

@@ -61,7 +61,7 @@ def test_builtin_is_read_only_and_duplicate_makes_an_editable_copy(
     assert page.stack.currentWidget() is page.stage_table
     assert page.stage_model.rowCount() == len(original.stages)
     assert f"{original.total_minutes()} minutes" in page.facts_label.text()
-    assert page.duplicate_button.text() == "Duplicate to edit…"
+    assert page.duplicate_button.text() == "Duplicate to edit"  # no dialog: no ellipsis
     assert page.delete_button.isHidden()
 
     page.duplicate_button.click()
