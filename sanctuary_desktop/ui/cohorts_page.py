@@ -510,9 +510,8 @@ class CohortsPage(QWidget):
                 details="Another copy starts afresh, without the changes made to this one.",
                 destructive=False,
             )
-            keep = self.sample_box.button(QMessageBox.StandardButton.Cancel)
-            keep.setText("Keep this one")
-            self.sample_box.setDefaultButton(keep)
+            self.sample_box.button(QMessageBox.StandardButton.Cancel).setText("Keep this one")
+            self.sample_box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
         self.ctx.services.call(demo.find_sample, then=found)
 
