@@ -1,7 +1,7 @@
 """Synthesise the live timer's sounds as 16-bit mono 44.1 kHz WAV files.
 
 Run from the repository root: ``python packaging/make_sounds.py`` writes into
-``sanctuary_desktop/resources/sounds/`` (or the folder given). Standard library only,
+``resources/sounds/`` (or the folder given). Standard library only,
 no randomness: the same files come out every time, so the committed ones can be
 checked against this script.
 """
@@ -21,7 +21,7 @@ RATE = 44_100
 PEAK_DBFS = -6.0
 FADE_IN_SECONDS = 0.004  # a hard start clicks
 FADE_OUT_SECONDS = 0.25  # so the file ends in silence, not in a cut
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "sanctuary_desktop/resources/sounds"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "resources/sounds"
 
 
 @dataclass(frozen=True)
