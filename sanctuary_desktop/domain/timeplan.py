@@ -443,3 +443,32 @@ def waking_overlap(zone_a: str, zone_b: str, hours: WakingHours, on: date) -> fl
         if earliest_end > latest_start:
             shared += (earliest_end - latest_start).total_seconds() / 60
     return min(shared / awake_minutes, 1.0)
+
+
+def shared_waking_hours(
+    zone_names: Sequence[str], hours: WakingHours, on: date
+) -> tuple[datetime, datetime] | None:
+    """The longest stretch (aware UTC instants) in which everyone in ``zone_names`` is
+    inside their waking hours, around the first person's day ``on``; None when they
+    share none. A buddy pair's suggested hours come from here, never a night hour."""
+    if not zone_names:
+        return None
+
+    def windows(zone_name: str, days: Sequence[date]) -> list[tuple[datetime, datetime]]:
+        return [
+            (local_to_utc(day, hours.start, zone_name), local_to_utc(day, hours.end, zone_name))
+            for day in days
+        ]
+
+    common = windows(zone_names[0], [on])
+    for zone_name in zone_names[1:]:
+        theirs = windows(zone_name, [on - timedelta(days=1), on, on + timedelta(days=1)])
+        common = [
+            (max(a_start, b_start), min(a_end, b_end))
+            for a_start, a_end in common
+            for b_start, b_end in theirs
+            if min(a_end, b_end) > max(a_start, b_start)
+        ]
+    if not common:
+        return None
+    return max(common, key=lambda window: (window[1] - window[0], -window[0].timestamp()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib.resources
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,8 +75,9 @@ MARGIN: float = 18 * mm
 class DocumentHead:
     title: str  # the document: "Session notes", "Protocol card"...
     cohort: str  # in every page's header
-    call: str = ""  # "Call 3 of 7 · Thursday 5 March 2026", when the document is about one
+    call: str = ""  # "Call 3 of 7", when the document is about one
     author: str = ""
+    when: str = ""  # "Thu 5 Mar 2026": printed whole after the call, never cut
 
 
 def register_fonts() -> None:
@@ -163,8 +164,13 @@ def table(
     header: bool = True,
     zebra: bool = True,
     extra: Sequence[tuple[Any, ...]] = (),
+    orphans: int = 0,
 ) -> Table:
-    """A table that splits across pages with its header row repeated on each."""
+    """A table that splits across pages with its header row repeated on each.
+
+    With ``orphans``, a page break leaves at least that many rows on each side (the
+    whole table moves on when it is too short to split so).
+    """
     grid = Grid(list(rows), colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -182,6 +188,14 @@ def table(
         ]
     if zebra and len(rows) > 2:
         commands.append(("ROWBACKGROUNDS", (0, 1 if header else 0), (-1, -1), [None, ZEBRA]))
+    body = len(rows) - (1 if header else 0)
+    if orphans > 0 and body > 1:
+        first = 1 if header else 0
+        keep = min(orphans, body)
+        commands += [
+            ("NOSPLIT", (0, 0), (-1, first + keep - 1)),
+            ("NOSPLIT", (0, len(rows) - keep), (-1, -1)),
+        ]
     grid.setStyle(TableStyle([*commands, *extra]))
     return grid
 
@@ -218,17 +232,25 @@ class _CountingCanvas(Canvas):  # type: ignore[misc]  # reportlab has no types
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
         self.line(MARGIN, height - MARGIN + 4 * mm, width - MARGIN, height - MARGIN + 4 * mm)
+        # The document and its date get the room they need (up to 60% of the line) and
+        # the cohort's name the rest, so a long name never cuts the date.
+        line = width - 2 * MARGIN
+        gap = 6 * mm
+        right = " · ".join(part for part in (head.title, head.call) if part)
+        tail = f" · {head.when}" if head.when else ""
+        right_room = min(pdfmetrics.stringWidth(right + tail, FONT, 8.5), line * 0.6)
+        left_room = max(line - right_room - gap, line * 0.4 - gap)
         self.setFont(FONT_BOLD, 8.5)
         self.setFillColor(ACCENT)
         self.drawString(
-            MARGIN, height - MARGIN + 6 * mm, _fit(head.cohort, FONT_BOLD, 8.5, width / 2 - MARGIN)
+            MARGIN, height - MARGIN + 6 * mm, _fit(head.cohort, FONT_BOLD, 8.5, left_room)
         )
         self.setFont(FONT, 8.5)
         self.setFillColor(MUTED)
-        right = " · ".join(part for part in (head.title, head.call) if part)
-        self.drawRightString(
-            width - MARGIN, height - MARGIN + 6 * mm, _fit(right, FONT, 8.5, width / 2 - MARGIN)
-        )
+        # A long call title is what gets cut, never the date after it.
+        tail_width = pdfmetrics.stringWidth(tail, FONT, 8.5)
+        right = _fit(right, FONT, 8.5, max(right_room - tail_width, line * 0.1)) + tail
+        self.drawRightString(width - MARGIN, height - MARGIN + 6 * mm, right)
         self.line(MARGIN, MARGIN - 5 * mm, width - MARGIN, MARGIN - 5 * mm)
         self.drawString(MARGIN, MARGIN - 9 * mm, "Sanctuary Desktop · confidential to the cohort")
         self.drawRightString(width - MARGIN, MARGIN - 9 * mm, f"Page {number} of {total}")
@@ -249,6 +271,17 @@ def frame_width(paper: PaperSize, *, landscape: bool = False) -> float:
     return float((height if landscape else width) - 2 * MARGIN)
 
 
+@dataclass(frozen=True)
+class Layout:
+    data: bytes
+    pages: int
+    last_fill: float  # how much of the last page's frame holds something, 0 to 1
+
+
+LAST_PAGE_FILL = 0.25  # a last page filled less than this is worth pulling back
+FIT_SCALES = (0.95, 0.9, 0.85)  # how far a document may tighten to save that page
+
+
 def render(
     head: DocumentHead,
     story: Sequence[Flowable],
@@ -258,6 +291,36 @@ def render(
     created: datetime | None = None,
 ) -> bytes:
     """Lay out ``story`` on pages with the header and footer; return the PDF's bytes."""
+    return lay_out(head, story, paper, landscape=landscape).data
+
+
+def render_fitted(
+    head: DocumentHead,
+    story_at: Callable[[float], Sequence[Flowable]],
+    paper: PaperSize = PaperSize.A4,
+    *,
+    landscape: bool = False,
+) -> bytes:
+    """Like ``render``, but a document that would end on a page holding only a few lines
+    is laid out again a little tighter (``story_at(scale)``), when that saves the page."""
+    first = lay_out(head, story_at(1.0), paper, landscape=landscape)
+    if first.pages == 1 or first.last_fill >= LAST_PAGE_FILL:
+        return first.data
+    for scale in FIT_SCALES:
+        tighter = lay_out(head, story_at(scale), paper, landscape=landscape)
+        if tighter.pages < first.pages:
+            return tighter.data
+    return first.data
+
+
+def lay_out(
+    head: DocumentHead,
+    story: Sequence[Flowable],
+    paper: PaperSize = PaperSize.A4,
+    *,
+    landscape: bool = False,
+) -> Layout:
+    """The PDF of ``story`` with the header and footer, and how full its pages are."""
     register_fonts()
     width, height = paper.points
     if landscape:
@@ -270,7 +333,8 @@ def render(
         rightMargin=MARGIN,
         topMargin=MARGIN + 4 * mm,
         bottomMargin=MARGIN,
-        title=f"{head.title}: {head.cohort}" + (f", {head.call}" if head.call else ""),
+        title=f"{head.title}: {head.cohort}"
+        + "".join(f", {part}" for part in (head.call, head.when) if part),
         author=head.author,
         subject=head.cohort,
         creator="Sanctuary Desktop",
@@ -295,11 +359,26 @@ def render(
         return _CountingCanvas(*args, head=head, **kwargs)
 
     doc.build(list(story), canvasmaker=canvas_maker)
-    return buffer.getvalue()
+    pages = doc.page
+    last = doc.frame
+    used = (last._y1 + last._height - last._y) / last._height
+    return Layout(buffer.getvalue(), pages, min(1.0, max(0.0, used)))
 
 
 def write_pdf(path: Path, data: bytes) -> None:
     write_atomically(path, data)
 
 
-__all__ = ["DocumentHead", "Grid", "PaperSize", "Paragraph", "render", "styles", "table", "text"]
+__all__ = [
+    "DocumentHead",
+    "Grid",
+    "Layout",
+    "PaperSize",
+    "Paragraph",
+    "lay_out",
+    "render",
+    "render_fitted",
+    "styles",
+    "table",
+    "text",
+]

@@ -15,8 +15,11 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from sanctuary_desktop.domain.cohort import WakingHours
+from sanctuary_desktop.domain.timeplan import Band, local_slots, shared_waking_hours
+from sanctuary_desktop.domain.timeplan import Person as PlanPerson
 from sanctuary_desktop.domain.zones import city_of, zone
 from sanctuary_desktop.export.pdf import (
     ACCENT,
@@ -29,14 +32,18 @@ from sanctuary_desktop.export.pdf import (
     PaperSize,
     Styles,
     frame_width,
-    render,
+    render_fitted,
     styles,
     table,
     text,
 )
 
 _MUTED_HEX = "#" + MUTED.hexval()[2:]
+_DEFAULT_HOURS = WakingHours()
+_WARN_HEX = "#" + WARN.hexval()[2:]
 NOT_RUN = "—"  # an actual time for a call that was not run on the live timer
+CUT_SHORT = "cut short"  # a stage left early (Shift+Right) after it had run a while
+_SKIP_SECONDS = 30  # a stage left before this had run is "skipped" rather than "cut short"
 OTHER_NOTES = "Other notes"  # the heading for notes taken outside any stage
 
 
@@ -123,6 +130,9 @@ class SessionNotes:
     buddies: tuple[BuddyGroup, ...] = ()
     next_call: NextCall | None = None
     cancelled: bool = False
+    upcoming: bool = False  # printed before the call began: nothing has happened yet
+    expected: tuple[str, ...] = ()  # before the call: everyone on the roster without apologies
+    waking_hours: WakingHours = _DEFAULT_HOURS
 
 
 # Formatting ------------------------------------------------------------------------
@@ -216,15 +226,21 @@ def theme_counts(notes: Sequence[SessionNote]) -> list[tuple[str, int]]:
 class _Page:
     """The styles and widths one document is laid out with."""
 
-    def __init__(self, paper: PaperSize) -> None:
-        self.st: Styles = styles()
+    def __init__(self, paper: PaperSize, scale: float = 1.0) -> None:
+        self.st: Styles = styles(scale)
         self.width = frame_width(paper)
         self.label = ParagraphStyle("label", parent=self.st.small, textColor=MUTED)
         self.kind = ParagraphStyle("kind", parent=self.st.small, fontName=FONT_BOLD)
         self.tag = ParagraphStyle("tag", parent=self.st.small, textColor=ACCENT)
         self.stage = ParagraphStyle("stage", parent=self.st.cell_bold, fontSize=10, leading=13)
+        self.source = ParagraphStyle(
+            "source", parent=self.label, leftIndent=self.st.quote.leftIndent, spaceAfter=3
+        )
         self.bullet = ParagraphStyle(
-            "bullet", parent=self.st.body, leftIndent=10, firstLineIndent=-8, spaceAfter=4
+            "bullet", parent=self.st.body, leftIndent=10, firstLineIndent=-8, spaceAfter=0
+        )
+        self.bullet_source = ParagraphStyle(
+            "bullet_source", parent=self.label, leftIndent=10, spaceAfter=4
         )
 
     def heading(self, title: str) -> list[Flowable]:
@@ -252,31 +268,63 @@ def _title(notes: SessionNotes, page: _Page) -> list[Flowable]:
         when += " (cancelled)"
     story.append(Paragraph(f"<b>{text(when)}</b>", st.body))
     details = []
-    if notes.protocol:
+    if notes.protocol and not notes.cancelled:
         details.append(notes.protocol)
     if notes.facilitators:
         details.append(f"facilitated by {notes.facilitators}")
     if details:
         story.append(Paragraph(text(" · ".join(details)), st.muted))
-    if notes.places:
+    if notes.cancelled:
+        story.append(Paragraph("This call was cancelled: it did not take place.", st.body))
+    elif notes.upcoming:
+        story.append(
+            Paragraph("Prepared before the call: the plan, and who is expected.", st.muted)
+        )
+    if notes.places and not notes.cancelled:
         story.append(Spacer(1, 2))
         story.append(_local_times(notes, page))
     return story
 
 
+def _out_of_hours(notes: SessionNotes, zone_name: str) -> str:
+    """ "night", "early" or "late" when the call falls outside waking hours there, else ""."""
+    person = PlanPerson(0, "", zone_name)
+    slot = local_slots(
+        notes.starts_at, notes.minutes, [person], notes.waking_hours, notes.cohort_zone
+    )[0]
+    if slot.band is Band.GOOD:
+        return ""
+    if slot.band is Band.NIGHT:
+        return "night"
+    return "early" if slot.early else "late"
+
+
 def _local_times(notes: SessionNotes, page: _Page) -> Flowable:
-    """One entry per zone, west to east: where the call fell in each person's day."""
+    """One entry per zone, west to east: where the call fell in each person's day, with
+    the hours outside the cohort's waking hours marked."""
 
     def offset(place: Place) -> timedelta:
         return notes.starts_at.astimezone(zone(place.zone)).utcoffset() or timedelta(0)
 
     entries = []
+    flagged = False
     for place in sorted(notes.places, key=lambda p: (offset(p), city_of(p.zone))):
         local = notes.starts_at.astimezone(zone(place.zone))
+        hour = f"{local:%H:%M}"
+        out = _out_of_hours(notes, place.zone)
+        if out:
+            flagged = True
+            hour = f"<font color='{_WARN_HEX}'><b>{hour} ({out})</b></font>"
         entries.append(
             f"<b>{text(city_of(place.zone))}</b> {text(_short_day(local))}, "
-            f"{local:%H:%M} <font color='{_MUTED_HEX}'>"
+            f"{hour} <font color='{_MUTED_HEX}'>"
             f"({text(', '.join(place.names))})</font>"
+        )
+    if flagged:
+        hours = notes.waking_hours
+        entries.append(
+            f"<font color='{_MUTED_HEX}'>Marked: outside {hours.start:%H:%M}–"
+            f"{hours.end:%H:%M} local time.</font>"
         )
     box = Grid(
         [
@@ -301,57 +349,84 @@ def _local_times(notes: SessionNotes, page: _Page) -> Flowable:
 
 def _people(notes: SessionNotes, page: _Page) -> list[Flowable]:
     st = page.st
-    story: list[Flowable] = [*page.heading("Who was there")]
-    if not notes.attendance_recorded:
-        story.append(Paragraph("Attendance was not recorded for this call.", st.muted))
+    if notes.cancelled:
+        return []
+    if notes.upcoming:
+        story: list[Flowable] = [*page.heading("Who is expected")]
+        expected = _names(notes.expected) or "nobody on the roster yet"
+        story.append(
+            Paragraph(f"<b>Expected ({len(notes.expected)}):</b> {text(expected)}", st.body)
+        )
+        if notes.apologies:
+            story.append(
+                Paragraph(f"<b>Apologies sent:</b> {text(_names(notes.apologies))}", st.body)
+            )
     else:
-        present = _names(notes.present) or "nobody recorded as present"
-        story.append(Paragraph(f"<b>Present ({len(notes.present)}):</b> {text(present)}", st.body))
-        apologies = _names(notes.apologies) or "none"
-        story.append(Paragraph(f"<b>Apologies:</b> {text(apologies)}", st.body))
+        story = [*page.heading("Who was there")]
+        if not notes.attendance_recorded:
+            story.append(Paragraph("Attendance was not recorded for this call.", st.muted))
+        else:
+            present = _names(notes.present) or "nobody recorded as present"
+            story.append(
+                Paragraph(f"<b>Present ({len(notes.present)}):</b> {text(present)}", st.body)
+            )
+            apologies = _names(notes.apologies) or "none"
+            story.append(Paragraph(f"<b>Apologies:</b> {text(apologies)}", st.body))
     if notes.presenters:
+        chosen = "to be chosen" if notes.upcoming else "no presenter chosen"
         rounds = [
-            f"<b>Round {p.round}:</b> {text(p.name) if p.name else '<i>no presenter chosen</i>'}"
+            f"<b>Round {p.round}:</b> {text(p.name) if p.name else f'<i>{chosen}</i>'}"
             for p in notes.presenters
         ]
         story.append(Paragraph("<b>Presenters</b> · " + " · ".join(rounds), st.body))
     return story
 
 
+def _actual(stage: StageTiming, ran_live: bool) -> tuple[str, float | None]:
+    """What the Actual column says, and the seconds it counts in the total (None: none)."""
+    if not ran_live:
+        return NOT_RUN, None
+    if stage.actual_seconds is None:
+        return ("skipped" if stage.skipped else "not reached"), None
+    if stage.skipped and stage.actual_seconds < _SKIP_SECONDS:
+        return "skipped", stage.actual_seconds
+    shown = _minutes(stage.actual_seconds)
+    return (f"{shown} ({CUT_SHORT})" if stage.skipped else shown), stage.actual_seconds
+
+
 def _agenda(notes: SessionNotes, page: _Page) -> list[Flowable]:
     st = page.st
-    if not notes.stages:
+    if not notes.stages or notes.cancelled:
         return []
+    live = notes.ran_live and not notes.upcoming
     rows: list[list[Any]] = [["Stage", "Planned", "Actual", "Difference"]]
     late: list[tuple[Any, ...]] = []
+    counted: list[float] = []
     for number, stage in enumerate(notes.stages, start=1):
         planned = stage.planned_minutes * 60.0
-        if not notes.ran_live:
-            actual, difference = NOT_RUN, ""
-        elif stage.skipped:
-            actual, difference = "skipped", ""
-        elif stage.actual_seconds is None:
-            actual, difference = "not reached", ""
-        else:
-            actual = _minutes(stage.actual_seconds)
-            difference = _difference(stage.actual_seconds - planned)
-            if stage.actual_seconds - planned >= 60:
-                late.append(("TEXTCOLOR", (3, number), (3, number), WARN))
+        actual, seconds = _actual(stage, live)
+        difference = ""
+        if seconds is not None:
+            counted.append(seconds)
+            if actual != "skipped":
+                difference = _difference(seconds - planned)
+                if seconds - planned >= 60:
+                    late.append(("TEXTCOLOR", (3, number), (3, number), WARN))
         rows.append(
             [Paragraph(text(stage.label), st.cell), str(stage.planned_minutes), actual, difference]
         )
     total_planned = sum(s.planned_minutes for s in notes.stages)
-    ran = [s.actual_seconds for s in notes.stages if s.actual_seconds is not None]
-    total_actual = _minutes(sum(ran)) if notes.ran_live and ran else NOT_RUN
-    total_difference = (
-        _difference(sum(ran) - total_planned * 60.0) if notes.ran_live and ran else ""
-    )
+    total_actual = _minutes(sum(counted)) if counted else NOT_RUN
+    total_difference = _difference(sum(counted) - total_planned * 60.0) if counted else ""
     rows.append(
         [Paragraph("<b>Total</b>", st.cell), str(total_planned), total_actual, total_difference]
     )
-    # Wide enough for "not reached" and "Difference" at 9 pt with the cell padding.
-    widths = [page.width - 72 * mm, 20 * mm, 26 * mm, 26 * mm]
-    if not notes.ran_live:  # nothing to compare: no empty "Difference" column
+    # Wide enough for "6½ (cut short)" and "Difference" at 9 pt with the cell padding.
+    widths = [page.width - 78 * mm, 18 * mm, 34 * mm, 26 * mm]
+    if notes.upcoming:  # only the plan: no empty "Actual" and "Difference" columns
+        rows = [row[:2] for row in rows]
+        widths = [page.width - 20 * mm, 20 * mm]
+    elif not live:  # nothing to compare: no empty "Difference" column
         rows = [row[:3] for row in rows]
         widths = [page.width - 46 * mm, 20 * mm, 26 * mm]
     grid = table(
@@ -363,23 +438,43 @@ def _agenda(notes: SessionNotes, page: _Page) -> list[Flowable]:
             ("LINEABOVE", (0, -1), (-1, -1), 0.75, ACCENT),
             *late,
         ],
+        orphans=4,  # never two stages and the total alone over a page break
     )
-    caption = (
-        "Minutes per stage: planned, and as run on the live timer (pauses not counted)."
-        if notes.ran_live
-        else f"Minutes per stage. Actual times show {NOT_RUN} because this call "
-        "was not run on the live timer."
-    )
+    if notes.upcoming:
+        caption = "Minutes per stage, as planned."
+    elif live:
+        caption = "Minutes per stage: planned, and as run on the live timer (pauses not counted)."
+    else:
+        caption = (
+            f"Minutes per stage. Actual times show {NOT_RUN} because this call "
+            "was not run on the live timer."
+        )
     return [*page.heading("Agenda"), Paragraph(text(caption), st.muted), grid]
 
 
+def _stage_note(note: SessionNote, notes: SessionNotes) -> str:
+    """The stage a note was taken in, spelt as the agenda spells it."""
+    typed = note.stage.strip()
+    known = {stage.label.casefold(): stage.label for stage in notes.stages}
+    return known.get(typed.casefold(), typed) or OTHER_NOTES
+
+
 def _stage_notes(notes: SessionNotes, page: _Page) -> list[Flowable]:
+    """The plain notes by stage; insights, quotes and actions have sections of their own,
+    so every note is printed once."""
     st = page.st
-    groups = notes_by_stage(notes.stages, notes.notes)
-    story: list[Flowable] = [*page.heading("Notes by stage")]
+    plain = [n for n in notes.notes if n.kind is NoteKind.NOTE]
+    groups = notes_by_stage(notes.stages, plain)
+    if not notes.notes:
+        if notes.upcoming or notes.cancelled:
+            return []  # nothing could have been noted yet
+        return [
+            *page.heading("Notes"),
+            Paragraph("No notes were taken during this call.", st.muted),
+        ]
     if not groups:
-        story.append(Paragraph("No notes were taken during this call.", st.muted))
-        return story
+        return []
+    story: list[Flowable] = [*page.heading("Notes by stage")]
     kind_width = 24 * mm
     for label, found in groups:
         rows: list[list[Any]] = []
@@ -388,15 +483,9 @@ def _stage_notes(notes: SessionNotes, page: _Page) -> list[Flowable]:
             side = [Paragraph(text(note.kind.label), page.kind)]
             if when is not None:
                 side.append(Paragraph(f"{when:%H:%M}", page.label))
-            body = _quoted(note.text) if note.kind is NoteKind.QUOTE else note.text
-            words = [Paragraph(text(body), st.cell)]
-            extra = []
-            if note.owner:
-                extra.append(f"Owner: {text(note.owner)}")
+            words = [Paragraph(text(note.text), st.cell)]
             if note.tags:
-                extra.append(" ".join(f"#{text(tag)}" for tag in note.tags))
-            if extra:
-                words.append(Paragraph(" · ".join(extra), page.tag))
+                words.append(Paragraph(_tags(note), page.tag))
             rows.append([side, words])
         # The stage's name is the table's header row: it stays with a note when the
         # page turns and is repeated above the notes carried over.
@@ -411,12 +500,32 @@ def _stage_notes(notes: SessionNotes, page: _Page) -> list[Flowable]:
     return story
 
 
+def _tags(note: SessionNote) -> str:
+    return " ".join(f"#{text(tag)}" for tag in note.tags)
+
+
+def _source(note: SessionNote, notes: SessionNotes, *, owner: bool = False) -> str:
+    """Where a note came from: "Check-in round · 09:28 · #tag"."""
+    parts = [text(_stage_note(note, notes))]
+    if note.taken_at is not None:
+        parts.append(f"{note.taken_at.astimezone(zone(notes.facilitator_zone)):%H:%M}")
+    if owner and note.owner:
+        parts.append(text(note.owner))
+    if note.tags:
+        parts.append(_tags(note))
+    return " · ".join(parts)
+
+
 def _insights(notes: SessionNotes, page: _Page) -> list[Flowable]:
     found = [n for n in notes.notes if n.kind is NoteKind.INSIGHT]
     if not found:
         return []
     story: list[Flowable] = [*page.heading("Insights")]
-    story += [Paragraph("• " + text(n.text), page.bullet) for n in found]
+    for note in found:
+        story += [
+            Paragraph("• " + text(note.text), page.bullet),
+            Paragraph(_source(note, notes), page.bullet_source),
+        ]
     return story
 
 
@@ -427,7 +536,14 @@ def _quotes(notes: SessionNotes, page: _Page) -> list[Flowable]:
     story: list[Flowable] = [*page.heading("Quotes")]
     for note in found:
         box = Grid(
-            [[Paragraph(text(_quoted(note.text)), page.st.quote)]],
+            [
+                [
+                    [
+                        Paragraph(text(_quoted(note.text)), page.st.quote),
+                        Paragraph(_source(note, notes, owner=True), page.source),
+                    ]
+                ]
+            ],
             colWidths=[page.width],
             hAlign="LEFT",
         )
@@ -451,7 +567,10 @@ def _actions(notes: SessionNotes, page: _Page) -> list[Flowable]:
     owner_width = 48 * mm
     rows: list[list[Any]] = [["Action", "Owner"]]
     rows += [
-        [Paragraph(text(n.text), st.cell), Paragraph(text(n.owner or "—"), st.cell_bold)]
+        [
+            [Paragraph(text(n.text), st.cell), Paragraph(_source(n, notes), page.tag)],
+            Paragraph(text(n.owner or "—"), st.cell_bold),
+        ]
         for n in found
     ]
     grid = table(rows, [page.width - owner_width, owner_width])
@@ -468,49 +587,79 @@ def _themes(notes: SessionNotes, page: _Page) -> list[Flowable]:
     return [*page.heading("Themes"), Paragraph(line, page.st.body)]
 
 
+def buddy_hours(group: BuddyGroup, notes: SessionNotes) -> str:
+    """The hours a group shares awake, in each member's city: "Vancouver 12:00–22:00 and
+    Melbourne 07:00–17:00 (next day)". Said once for buddies in one city."""
+    zones = [m.zone for m in group.members]
+    on = notes.starts_at.astimezone(zone(zones[0])).date()
+    window = shared_waking_hours(zones, notes.waking_hours, on)
+    if window is None:
+        return "No waking hours in common: take turns with an early or a late hour."
+    start, end = window
+    first_day = start.astimezone(zone(zones[0])).date()
+    places: dict[str, None] = {}
+    for member in group.members:
+        local_start, local_end = (
+            start.astimezone(zone(member.zone)),
+            end.astimezone(zone(member.zone)),
+        )
+        shift = (local_start.date() - first_day).days
+        day = {1: " (next day)", -1: " (day before)"}.get(shift, "")
+        places[f"{city_of(member.zone)} {local_start:%H:%M}–{local_end:%H:%M}{day}"] = None
+    return _names(list(places))
+
+
 def _buddies(notes: SessionNotes, page: _Page) -> list[Flowable]:
     if not notes.buddies:
         return []
     st = page.st
-    rows: list[list[Any]] = [["Buddies", "Where, and the hour this call began there"]]
+    rows: list[list[Any]] = [["Buddies", "Hours you are both awake, in each city"]]
     for group in notes.buddies:
         names = _names([m.name for m in group.members])
-        # Buddies in one city share one entry rather than "Vancouver 09:00 and Vancouver 09:00".
-        places = dict.fromkeys(
-            f"{city_of(m.zone)} {notes.starts_at.astimezone(zone(m.zone)):%H:%M}"
-            for m in group.members
+        rows.append(
+            [
+                Paragraph(text(names), st.cell_bold),
+                Paragraph(text(buddy_hours(group, notes)), st.cell),
+            ]
         )
-        cities = _names(list(places))
-        rows.append([Paragraph(text(names), st.cell_bold), Paragraph(text(cities), st.cell)])
     half = page.width / 2
+    hours = notes.waking_hours
     return [
         *page.heading("Buddy pairs until the next call"),
         Paragraph(
-            "New pairs for a catch-up before we meet again. The hours are a guide to a "
-            "time that suits you both.",
+            "New pairs for a catch-up before we meet again, at a time inside both your "
+            f"waking hours ({hours.start:%H:%M}–{hours.end:%H:%M} local time).",
             st.muted,
         ),
-        table(rows, [half + 20, half - 20]),
+        table(rows, [half - 10, half + 10]),
     ]
 
 
 def _next_call(notes: SessionNotes, page: _Page) -> list[Flowable]:
     st = page.st
-    story: list[Flowable] = [*page.heading("Next call")]
+    # A short section: kept whole with its title, which needs no more room than it takes.
+    story: list[Flowable] = [Paragraph("Next call", st.heading)]
     following = notes.next_call
     if following is None:
-        story.append(Paragraph("This was the cohort's last call.", st.body))
-        return story
+        last = (
+            "This is the cohort's last call."
+            if notes.upcoming
+            else "This was the cohort's last call."
+        )
+        story.append(Paragraph(last, st.body))
+        return [KeepTogether(story)]
     when = _span(following.starts_at, following.minutes, notes.facilitator_zone)
     story.append(Paragraph(f"<b>{text(following.label)}:</b> {text(when)}", st.body))
     if notes.cohort_zone != notes.facilitator_zone:
         home = _span(following.starts_at, following.minutes, notes.cohort_zone)
         story.append(Paragraph(text(f"In the cohort's home time: {home}"), st.muted))
-    return story
+    return [KeepTogether(story)]
 
 
-def session_notes_story(notes: SessionNotes, paper: PaperSize = PaperSize.A4) -> list[Flowable]:
-    page = _Page(paper)
+def session_notes_story(
+    notes: SessionNotes, paper: PaperSize = PaperSize.A4, scale: float = 1.0
+) -> list[Flowable]:
+    page = _Page(paper, scale)
     return [
         *_title(notes, page),
         *_people(notes, page),
@@ -526,14 +675,15 @@ def session_notes_story(notes: SessionNotes, paper: PaperSize = PaperSize.A4) ->
 
 
 def session_notes_pdf(notes: SessionNotes, paper: PaperSize = PaperSize.A4) -> bytes:
-    local = zone(notes.facilitator_zone)
+    local = notes.starts_at.astimezone(zone(notes.facilitator_zone))
     head = DocumentHead(
         title="Session notes",
         cohort=notes.cohort,
-        call=f"{notes.call_label} · {_day(notes.starts_at.astimezone(local))}",
+        call=notes.call_label,
+        when=f"{_short_day(local)} {local.year}",
         author=notes.facilitators,
     )
-    return render(head, session_notes_story(notes, paper), paper)
+    return render_fitted(head, lambda scale: session_notes_story(notes, paper, scale), paper)
 
 
 __all__ = [
@@ -546,6 +696,7 @@ __all__ = [
     "SessionNote",
     "SessionNotes",
     "StageTiming",
+    "buddy_hours",
     "notes_by_stage",
     "session_notes_pdf",
     "theme_counts",

@@ -120,6 +120,9 @@ def session_notes_data(
         if following is None
         else report.NextCall(following.label, following.starts_at, following.minutes),
         cancelled=call.cancelled,
+        upcoming=not timings and now < call.starts_at,
+        expected=tuple(p.name for p in roster if attendance.get(p.id) is not False),
+        waking_hours=plan.cohort.waking_hours,
     )
 
 

@@ -138,20 +138,24 @@ def test_reads_back_names_notes_actions_and_quotes() -> None:
         "Energy low after the wildfire season.",
         "“Slow is smooth, smooth is fast.”",
         "Indigenous-led stewardship is the missing partner.",
-        "Chloé Nguyễn and Aroha Ngātai Vancouver 09:00 and Auckland 06:00",
-        "Zoë Fraser and Amélie Côté Vancouver 09:00",  # one city, said once
+        # Buddies: the hours both are awake, in each city; one city said once.
+        "Chloé Nguyễn and Aroha Ngātai Vancouver 10:00–22:00 and Auckland 07:00–19:00 (next day)",
+        "Zoë Fraser and Amélie Côté Vancouver 07:00–22:00",
         "Call 5 of 7: Thursday 3 December 2026, 17:00–18:30 London time",
         "In the cohort's home time: Thursday 3 December 2026, 09:00–10:30 Vancouver time",
     ):
         assert expected in whole, expected
     # The actions table: its header and the action beside its owner.
     assert "Action Owner" in whole
-    assert "Share the draft learning agenda with the board. Aroha Ngātai" in whole
+    assert (
+        "Share the draft learning agenda with the board. Closing round · #governance Aroha Ngātai"
+        in whole
+    )
     # Local times, west to east, each zone once with everyone in it.
     local = whole[whole.index("Local times") :]
     assert local.index("Vancouver Thu 5 Nov, 09:00") < local.index("Auckland Fri 6 Nov, 06:00")
     assert "(Chloé Nguyễn, Zoë Fraser)" in local
-    assert local.index("Melbourne Fri 6 Nov, 04:00") < local.index("Auckland")
+    assert local.index("Melbourne Fri 6 Nov, 04:00 (night)") < local.index("Auckland")
 
 
 def test_agenda_shows_planned_and_actual_minutes() -> None:
@@ -270,15 +274,17 @@ def test_two_hundred_long_notes_stay_inside_the_page() -> None:
     )
     data = session_notes_pdf(sample(notes=notes))  # a LayoutError would raise here
     reader = PdfReader(io.BytesIO(data))
-    # Each note prints once by stage, and again if it is an insight, quote or action.
-    assert 60 <= len(reader.pages) <= 250
+    # Each note prints once: plain notes by stage, the others in their own sections.
+    assert 40 <= len(reader.pages) <= 250
     width, height = PaperSize.A4.points
     for number, page in enumerate(reader.pages, start=1):
         assert page.extract_text().strip(), f"page {number} is empty"
         boxes = text_boxes(page)
         assert boxes
         for value, left, right, baseline in boxes:
-            assert left >= MARGIN - 1 and right <= width - MARGIN + 1, (number, value)
+            # Two points of slack: summing glyph widths here drifts from reportlab's own
+            # measure by a fraction of a point over a long line; an overflow is far more.
+            assert left >= MARGIN - 1 and right <= width - MARGIN + 2, (number, value)
             assert 5 * mm <= baseline <= height - 5 * mm, (number, value)
     whole = " ".join(page.extract_text() for page in reader.pages)
     assert "Note 199:" in whole
