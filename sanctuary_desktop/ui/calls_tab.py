@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTime, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,7 +46,7 @@ from sanctuary_desktop.services import calls
 from sanctuary_desktop.services.views import CallView, ChangedSince, CohortPlan
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.pdf_export import open_session_notes
-from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel
+from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel, table_view
 from sanctuary_desktop.ui.theme import BAND_EDGE, BAND_GOOD, BAND_NIGHT, TEXT_MUTED, WARN
 from sanctuary_desktop.ui.widgets import (
     ERROR_COLOR,
@@ -375,7 +375,7 @@ class CallsTab(QWidget):
         self.dialog: QWidget | None = None
         self.slots: dict[int, list[LocalSlot]] = {}
         self.model: RowsModel[CallView] = RowsModel(self._columns())
-        self.table = QTableView()
+        self.table = table_view()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Calls")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -416,7 +416,7 @@ class CallsTab(QWidget):
                 ),
             ]
         )
-        self.slot_table = QTableView()
+        self.slot_table = table_view()
         self.slot_table.setModel(self.slot_model)
         self.slot_table.setAccessibleName("Local times of the selected call")
         self.slot_table.verticalHeader().hide()
@@ -482,6 +482,7 @@ class CallsTab(QWidget):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(8, 0, 0, 0)
+        self.side_layout = side_layout
         side_layout.addWidget(self.slot_title)
         side_layout.addWidget(self.slot_table, 1)
         self.empty = QLabel(
@@ -494,9 +495,12 @@ class CallsTab(QWidget):
         splitter = QSplitter()
         splitter.addWidget(calls_side)
         splitter.addWidget(side)
-        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        # Side by side when both tables fit in full, else the local times go below the
+        # calls (at 1280x800 side by side would hide everyone's "Their time").
+        self.splitter = splitter
         self.body = QStackedWidget()
         self.body.addWidget(self.empty)
         self.body.addWidget(splitter)
@@ -507,6 +511,44 @@ class CallsTab(QWidget):
         layout.addWidget(self.body, 1)
         self.message.hide()
         self._update_buttons()
+
+    @staticmethod
+    def _full_width(table: QTableView) -> int:
+        """The width a table needs to show every column whole."""
+        header = table.horizontalHeader()
+        columns = sum(
+            max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+            for c in range(header.count())
+        )
+        scroll = table.verticalScrollBar().sizeHint().width()
+        return columns + 2 * table.frameWidth() + scroll + 4
+
+    def _arrange(self) -> None:
+        calls_width = self._full_width(self.table)
+        side_width = max(self._full_width(self.slot_table), 320)
+        handle = self.splitter.handleWidth() + 8
+        wide = self.width() >= calls_width + side_width + handle
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+            self.side_layout.setContentsMargins(*((8, 0, 0, 0) if wide else (0, 8, 0, 0)))
+        if wide:
+            self.splitter.setSizes([calls_width, max(self.width() - calls_width - handle, 1)])
+        else:
+            rows = self.model.rowCount()
+            row_height = self.table.verticalHeader().defaultSectionSize()
+            calls_height = min(
+                max(rows, 3) * row_height
+                + self.table.horizontalHeader().height()
+                + 2 * self.table.frameWidth()
+                + 50,  # the buttons under the table
+                self.height() // 2,
+            )
+            self.splitter.setSizes([calls_height, max(self.height() - calls_height, 1)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
 
     # -- columns and data ----------------------------------------------------------------
 
@@ -571,6 +613,7 @@ class CallsTab(QWidget):
             f"times in {city_of(self.ctx.facilitator_zone)}"
         )
         self.body.setCurrentIndex(1 if plan.calls else 0)
+        self._arrange()
         wanted = self.select_when_loaded
         if wanted is not None and any(c.id == wanted for c in plan.calls):
             self.select_when_loaded = None

@@ -48,6 +48,7 @@ from sanctuary_desktop.domain.agenda import (
     move_item,
     remove_item,
     retime_item,
+    shorten_to_fit,
 )
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.protocols import Protocol
@@ -58,7 +59,7 @@ from sanctuary_desktop.services.presenters import CallPresenters, PresenterPlan
 from sanctuary_desktop.services.views import CohortPlan, Topic
 from sanctuary_desktop.ui.buddy_dialog import BuddyDialog
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.tables import Column, RowsModel
+from sanctuary_desktop.ui.tables import Column, RowsModel, table_view
 from sanctuary_desktop.ui.theme import TEXT_MUTED
 from sanctuary_desktop.ui.widgets import ERROR_COLOR, ask_to_confirm, local_label
 
@@ -83,7 +84,7 @@ def _button(text: str, role: str = "secondary", name: str = "") -> QPushButton:
 
 
 def _table() -> QTableView:
-    table = QTableView()
+    table = table_view()
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -220,7 +221,19 @@ class AgendaSection(QWidget):
         self.totals = _label("", "section")
         self.rounds = _label("", "muted")
         self.warning = _label("", "warning")
-        self.warning.hide()
+        self.shorten = _button("Shorten to &fit", name="Shorten the agenda to fit the call")
+        self.shorten.setToolTip(
+            "Shorten the stages in proportion so the agenda ends on time, as the live "
+            "window does; stages marked fixed keep their minutes"
+        )
+        self.shorten.clicked.connect(self.shorten_to_fit)
+        warning_row = QHBoxLayout()
+        warning_row.setContentsMargins(0, 0, 0, 0)
+        warning_row.addWidget(self.warning, 1)
+        warning_row.addWidget(self.shorten)
+        self.warning_row = QWidget()
+        self.warning_row.setLayout(warning_row)
+        self.warning_row.hide()
         self.error = _label("")
         self.error.setStyleSheet(f"color: {ERROR_COLOR};")
         self.error.hide()
@@ -266,7 +279,7 @@ class AgendaSection(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.totals)
-        layout.addWidget(self.warning)
+        layout.addWidget(self.warning_row)
         layout.addWidget(self.rounds)
         layout.addLayout(edit_row)
         layout.addLayout(insert_row)
@@ -337,6 +350,7 @@ class AgendaSection(QWidget):
             self.totals.setText("No calls planned yet: add them on the Calls tab.")
             self.rounds.clear()
             self.warning.hide()
+            self.warning_row.hide()
         self._sync_controls()
 
     def set_protocols(self, protocols: list[Protocol]) -> None:
@@ -381,8 +395,15 @@ class AgendaSection(QWidget):
         self.totals.setText(f"{timing.total_minutes} of {timing.call_minutes} minutes planned")
         if timing.spare:
             self.totals.setText(f"{self.totals.text()} ({timing.spare} to spare)")
-        self.warning.setText(timing.warning())
+        fitted = shorten_to_fit(view.items, timing.call_minutes)
+        can_fit = sum(item.minutes for item in fitted) <= timing.call_minutes
+        self.warning.setText(
+            timing.warning()
+            + ("" if can_fit or timing.fits else " Its fixed stages alone do not fit.")
+        )
         self.warning.setVisible(not timing.fits)
+        self.warning_row.setVisible(not timing.fits)
+        self.shorten.setEnabled(not timing.fits and fitted != view.items)
         count = view.rounds
         self.rounds.setText(
             f"{count} presenter round{'' if count == 1 else 's'} · {view.protocol_name}"
@@ -440,6 +461,15 @@ class AgendaSection(QWidget):
             self.show_error(problem)
             return
         self._save(items, select)
+
+    def shorten_to_fit(self) -> None:
+        """The live window's shortening, before the call: the stages that are not fixed
+        shrink in proportion so the agenda ends on time."""
+        if self.view is None or self.view.timing.fits:
+            return
+        items, minutes = self.view.items, self.view.timing.call_minutes
+        self._edit(lambda: shorten_to_fit(items, minutes), self.selected())
+        self.table.setFocus()
 
     def retime_selected(self, minutes: int) -> None:
         row = self.selected()

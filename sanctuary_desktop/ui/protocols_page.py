@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -56,7 +55,7 @@ from sanctuary_desktop.services import protocol_library
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.tables import Column, RowsModel
+from sanctuary_desktop.ui.tables import Column, RowsModel, table_view
 from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ask_to_confirm, count_of
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -233,7 +232,7 @@ class ProtocolsPage(QWidget):
 
         # -- read-only view: the stage table ----------------------------------------------
         self.stage_model: RowsModel[StageTemplate] = RowsModel(STAGE_COLUMNS, self)
-        self.stage_table = QTableView()
+        self.stage_table = table_view()
         self.stage_table.setAccessibleName("Stages")
         self.stage_table.setModel(self.stage_model)
         self.stage_table.setWordWrap(False)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +33,7 @@ from sanctuary_desktop.domain.zones import city_of
 from sanctuary_desktop.services import participant_edits, roster
 from sanctuary_desktop.services.views import ChangedSince, CohortPlan, ParticipantView
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.tables import ROW_ROLE, SORT_ROLE, Column, RowsModel
+from sanctuary_desktop.ui.tables import ROW_ROLE, SORT_ROLE, Column, RowsModel, table_view
 from sanctuary_desktop.ui.theme import TEXT_MUTED
 from sanctuary_desktop.ui.widgets import (
     ERROR_COLOR,
@@ -291,7 +290,7 @@ class CsvImportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.model: RowsModel[RosterRow] = RowsModel(PREVIEW_COLUMNS)
-        self.table = QTableView()
+        self.table = table_view()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Rows to import")
         self.table.verticalHeader().hide()
@@ -385,7 +384,7 @@ class RosterTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(5)
-        self.table = QTableView()
+        self.table = table_view()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Participants")
         self.table.setSortingEnabled(True)

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QTableView
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
@@ -22,6 +23,14 @@ class Column(Generic[Row]):
     foreground: Callable[[Row], QColor | None] | None = None
     background: Callable[[Row], QColor | None] | None = None
     align_right: bool = False
+
+
+def table_view() -> QTableView:
+    """A table that Tab leaves for the next control (QTableView's own default walks cell
+    by cell, trapping keyboard users); arrows still move between rows and cells."""
+    view = QTableView()
+    view.setTabKeyNavigation(False)
+    return view
 
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
