@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -135,7 +136,9 @@ class NotesPane(QWidget):
         layout.addWidget(self.tags)
         layout.addLayout(buttons)
         layout.addWidget(self.notes, 1)
+        self._loading = True  # setting up is not editing: nothing to save yet
         self._kind_changed()
+        self._loading = False
         ctx.events.data_changed.connect(self._on_changed)
 
     # -- loading ---------------------------------------------------------------------
@@ -210,6 +213,14 @@ class NotesPane(QWidget):
     def focus_composer(self) -> None:
         self.text.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def new_note(self) -> None:
+        """N: every press starts a new note. Words already in the composer are finished
+        first (saved as their own note, with their own time), never continued."""
+        if self.draft.note_id is not None or self.draft.saving or self._words() is not None:
+            self.finish_note()
+        else:
+            self.focus_composer()
+
     @property
     def chosen_kind(self) -> NoteKind:
         return NoteKind(str(self.kind.currentData()))
@@ -222,6 +233,8 @@ class NotesPane(QWidget):
         if self._loading:
             return
         self._dirty = True
+        if self.draft.begun_at is None:
+            self.draft.begun_at = self.ctx.clock()  # a note's time is when it was begun
         self._show_status("Editing…")
         self.autosave.start()
 
@@ -305,7 +318,7 @@ class NotesPane(QWidget):
                 stage=words.stage,
                 owner_id=words.owner_id,
                 tags=words.tags,
-                created_at=self.ctx.clock(),
+                created_at=draft.begun_at or self.ctx.clock(),
                 then=written,
                 failed=refused,
             )
@@ -346,6 +359,7 @@ class NotesPane(QWidget):
         if self.chosen_kind is NoteKind.ACTION and self._owner_id() is None:
             self.save_now()
             self._show_status("Owner: an action needs someone who owns it", error=True)
+            self.owner.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.save_now()
         self.clear_composer()
@@ -413,6 +427,7 @@ class _Draft:
     """One note being written: its id once the first write is back, one write at a time."""
 
     note_id: int | None = None
+    begun_at: datetime | None = None  # the first edit: the note's time
     saving: bool = False
     waiting: _Words | None = None
     deleted: bool = False

@@ -9,7 +9,7 @@ event is written to the store at once, through the one database thread.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -62,7 +63,12 @@ from sanctuary_desktop.ui.shared_display import SharedDisplay
 from sanctuary_desktop.ui.sounds import SoundPlayer, Sounds
 from sanctuary_desktop.ui.tables import Column, RowsModel
 from sanctuary_desktop.ui.theme import ACCENT_LIGHT, TEXT_MUTED, WARN
-from sanctuary_desktop.ui.timer_style import ProgressRing, level_color_light
+from sanctuary_desktop.ui.timer_style import (
+    PAUSED_BADGE,
+    ProgressRing,
+    level_color_light,
+    paused_color,
+)
 from sanctuary_desktop.ui.widgets import ask_to_confirm
 
 IDLE_LOOK_MS = 1000  # paused or not started: the projected end still moves
@@ -82,6 +88,13 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("N", "Write a note", "note"),
     ("F1", "This list of keys", "help"),
 )
+# Keys of the note being typed (the timer's keys type letters meanwhile).
+NOTE_KEYS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+Enter", "Save the note and start a new one"),
+    ("Esc", "Leave the note: the keys drive the timer again"),
+)
+# The timer's keys that also work while the shared display is the window in front.
+DISPLAY_KEYS = frozenset(name for _keys, _what, name in KEYS) - {"display"}
 
 
 def key_text(name: str) -> str:
@@ -92,6 +105,7 @@ def key_text(name: str) -> str:
 
 
 def behind_text(seconds: float) -> str:
+    """'3 min behind', '2 min ahead' or 'on time', for ``Snapshot.pace``."""
     minutes = round(abs(seconds) / 60)
     if minutes == 0:
         return "on time"
@@ -108,7 +122,18 @@ class KeysDialog(QDialog):
             key.setStyleSheet("font-weight: 600; padding-right: 16px;")
             grid.addWidget(key, row, 0)
             grid.addWidget(QLabel(what), row, 1)
-        note = QLabel("While you type a note, the keys type; press Esc to give them back.")
+        heading = QLabel("While you type a note")
+        heading.setProperty("role", "section")
+        grid.addWidget(heading, len(KEYS), 0, 1, 2)
+        for row, (keys, what) in enumerate(NOTE_KEYS, start=len(KEYS) + 1):
+            key = QLabel(keys)
+            key.setStyleSheet("font-weight: 600; padding-right: 16px;")
+            grid.addWidget(key, row, 0)
+            grid.addWidget(QLabel(what), row, 1)
+        note = QLabel(
+            "While you type a note, the keys type. N always starts a new note; the timer's "
+            "keys also work while the shared display is the window in front."
+        )
         note.setProperty("role", "muted")
         note.setWordWrap(True)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -123,6 +148,8 @@ class LiveWindow(QMainWindow):
     """One call, run live. Open it through ``MainWindow.open_live``: one window per call."""
 
     closed = Signal(int)  # call id
+    under_way_changed = Signal(bool)  # started and not finished (running or paused)
+    refreshed = Signal()  # after each look at the clock
 
     def __init__(
         self,
@@ -140,7 +167,11 @@ class LiveWindow(QMainWindow):
         self.snapshot: Snapshot | None = None
         self.sounds: Sounds = sounds if sounds is not None else SoundPlayer(self)
         self.display: SharedDisplay | None = None
+        self.display_shortcuts: list[QShortcut] = []
         self._sized = False
+        self._under_way = False
+        self._may_close = False  # the facilitator has said how to leave a running call
+        self.leave_box: QMessageBox | None = None
         self.flash_on_end = bool(ctx.settings.value(ctx.setting_key("live/flash"), False, bool))
         self.setWindowTitle("Live call")
         self.resize(1280, 800)
@@ -153,6 +184,8 @@ class LiveWindow(QMainWindow):
         self._build()
         self._shortcuts()
         muted = bool(ctx.settings.value(ctx.setting_key("live/muted"), False, bool))
+        if isinstance(self.sounds, SoundPlayer):
+            self.sounds.availability_changed.connect(lambda _on: self._show_sound())
         self.set_muted(muted)
         ctx.services.call(live.open_live, call_id, then=self.load)
 
@@ -208,6 +241,18 @@ class LiveWindow(QMainWindow):
         self.countdown.setAccessibleName("Time left in this stage")
         self.ring = ProgressRing()
         self.ring.setFixedSize(QSize(150, 150))
+        self.paused_badge = QLabel("PAUSED")
+        self.paused_badge.setAccessibleName("The timer is paused")
+        badge_font = QFont(self.font())
+        badge_font.setPointSizeF(16)
+        badge_font.setBold(True)
+        badge_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 115)
+        self.paused_badge.setFont(badge_font)
+        self.paused_badge.setStyleSheet(
+            f"background: {PAUSED_BADGE.name()}; color: #ffffff; border-radius: 6px;"
+            " padding: 6px 14px;"
+        )
+        self.paused_badge.hide()
         self.turn = QLabel("")
         turn_font = QFont(self.font())
         turn_font.setPointSizeF(14)
@@ -309,13 +354,14 @@ class LiveWindow(QMainWindow):
             if name in self.buttons:
                 shown = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
                 self.buttons[name].setToolTip(f"{what} ({shown})")
-        self.mute.setToolTip(f"Mute or unmute the chimes ({key_text('mute')})")
         self.display_button.setToolTip(
             f"Show the timer in its own window, to share or project ({key_text('display')})"
         )
 
         timer_row = QHBoxLayout()
         timer_row.addWidget(self.countdown, 1)
+        timer_row.addWidget(self.paused_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        timer_row.addSpacing(12)
         timer_row.addWidget(self.ring)
         call_row = QHBoxLayout()
         call_row.addWidget(self.call_line, 1)
@@ -375,7 +421,7 @@ class LiveWindow(QMainWindow):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def _shortcuts(self) -> None:
-        actions = {
+        self.key_actions = actions = {
             "start": self.start_or_pause,
             "next": lambda: self.do(Action.NEXT),
             "back": lambda: self.do(Action.BACK),
@@ -387,21 +433,40 @@ class LiveWindow(QMainWindow):
             "minus5": lambda: self.do(Action.ADJUST, -300),
             "mute": self.mute.toggle,
             "display": self.show_display,
-            "note": self.notes.focus_composer,
+            "note": self.new_note,
             "help": self.show_keys,
         }
-        self.shortcuts: list[QShortcut] = []
-        for keys, _what, name in KEYS:
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(actions[name])
-            self.shortcuts.append(shortcut)
-        # "=" is "+" without Shift on most keyboards.
-        equals = QShortcut(QKeySequence("="), self)
-        equals.activated.connect(actions["plus1"])
-        self.shortcuts.append(equals)
+        self.shortcuts = self._make_shortcuts(self, set(actions))
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
+
+    def _make_shortcuts(self, parent: QWidget, names: set[str]) -> list[QShortcut]:
+        """The timer's keys (those in ``names``) on ``parent``'s window."""
+        made = []
+        for keys, _what, name in KEYS:
+            if name in names:
+                shortcut = QShortcut(QKeySequence(keys), parent)
+                shortcut.activated.connect(self.key_actions[name])
+                made.append(shortcut)
+        if "plus1" in names:  # "=" is "+" without Shift on most keyboards.
+            equals = QShortcut(QKeySequence("="), parent)
+            equals.activated.connect(self.key_actions["plus1"])
+            made.append(equals)
+        return made
+
+    def new_note(self) -> None:
+        """N: a new note, from this window or the shared display."""
+        if not self.isActiveWindow():
+            self.bring_forward()
+        self.notes.new_note()
+
+    def bring_forward(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
         """In the notes pane the keys are the pane's (Space ticks a box, arrows move in
@@ -427,9 +492,13 @@ class LiveWindow(QMainWindow):
         self.title.setText(f"{view.cohort_name} · {view.label}")
         self.subtitle.setText(f"{local:%A %d %B, %H:%M} {city_of(home)} · {view.minutes} minutes")
         self.notes.set_call(call)
+        if isinstance(self.sounds, SoundPlayer):
+            self.sounds.preload()  # finds out now whether there is sound, not at the first chime
+        self._show_sound()
         self.refresh()
-        if self.timer.phase is Phase.RUNNING:
-            self.state_line.setText("Resumed: the timer kept time while the app was closed.")
+        resumed = resumed_text(self.timer, self.ctx.facilitator_zone)
+        if resumed:
+            self.state_line.setText(resumed)
 
     # -- commands --------------------------------------------------------------------
 
@@ -513,8 +582,24 @@ class LiveWindow(QMainWindow):
         self.sounds.set_muted(muted)
         if self.mute.isChecked() != muted:
             self.mute.setChecked(muted)
-        self.mute.setText("Chimes off" if muted else "Chimes on")
         self.ctx.settings.setValue(self.ctx.setting_key("live/muted"), muted)
+        self._show_sound()
+
+    def _show_sound(self) -> None:
+        """Chimes on or off, or, when this machine cannot play them, that sound is
+        unavailable (no audio output, or QtMultimedia missing or failing)."""
+        available = self.sounds.available
+        self.mute.setEnabled(available)
+        if available:
+            self.mute.setText("Chimes off" if self.sounds.muted else "Chimes on")
+            self.mute.setToolTip(f"Mute or unmute the chimes ({key_text('mute')})")
+        else:
+            reason = getattr(self.sounds, "reason", "") or "no audio output was found"
+            self.mute.setText("Sound unavailable")
+            self.mute.setToolTip(
+                f"The chimes cannot play: {reason}. For a sign you can see, use "
+                "More ▸ Flash at the end of a stage, with the shared display open."
+            )
 
     def _set_flash(self, on: bool) -> None:
         self.flash_on_end = on
@@ -553,6 +638,10 @@ class LiveWindow(QMainWindow):
         if self.display is None:
             self.display = SharedDisplay()
             self.display.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+            # Never what keeps the app open: it goes when the call's window goes.
+            self.display.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+            # The timer's keys work there too: it is often the window in front.
+            self.display_shortcuts = self._make_shortcuts(self.display, set(DISPLAY_KEYS))
         if isinstance(screen, QScreen):
             self.display.show_on(screen)
         else:
@@ -583,6 +672,11 @@ class LiveWindow(QMainWindow):
         if self.display is not None and self.display.isVisible():
             self.display.show_snapshot(snap, self._names())
         self._schedule(snap)
+        under_way = snap.phase in (Phase.RUNNING, Phase.PAUSED)
+        if under_way != self._under_way:
+            self._under_way = under_way
+            self.under_way_changed.emit(under_way)
+        self.refreshed.emit()
 
     def _names(self) -> dict[int, str]:
         return {p.id: p.name for p in self.call.people} if self.call else {}
@@ -617,9 +711,11 @@ class LiveWindow(QMainWindow):
         if moved:
             self._show_stage(snap)
         _set_text(self.countdown, countdown_text(snap.remaining))
-        color = level_color_light(snap.level)
+        paused = snap.phase is Phase.PAUSED
+        color = paused_color(dark=False) if paused else level_color_light(snap.level)
         if previous is None or previous.level != snap.level or moved:
             self.countdown.setStyleSheet(f"color: {color.name()};")
+        self.paused_badge.setVisible(paused)
         self.ring.set_state(snap.progress, color)
         if snap.turn is not None:
             names = self._names()
@@ -663,7 +759,7 @@ class LiveWindow(QMainWindow):
         if snap.phase is Phase.READY:
             state = "Ready. Press Start (Space) when everyone is here."
         elif snap.phase is Phase.PAUSED:
-            state = "Paused"
+            state = f"Paused: press {key_text('start')} or Resume to go on."
         elif snap.phase is Phase.FINISHED:
             state = "The call is finished."
         else:
@@ -694,11 +790,11 @@ class LiveWindow(QMainWindow):
             text = f"Finished at {end:%H:%M} after {clock_text(snap.call_elapsed)}"
         else:
             text = (
-                f"Elapsed {clock_text(snap.call_elapsed)} · {behind_text(snap.behind)} · "
+                f"Elapsed {clock_text(snap.call_elapsed)} · {behind_text(snap.pace)} · "
                 f"ends {end:%H:%M} {city_of(home)}"
             )
         _set_text(self.call_line, text)
-        behind = snap.behind >= 60 and snap.phase is not Phase.FINISHED
+        behind = snap.pace >= 60
         self.call_line.setStyleSheet(f"color: {WARN};" if behind else "")
         if self.zones.isVisible():
             self._show_zones(True)
@@ -731,7 +827,7 @@ class LiveWindow(QMainWindow):
         )
         _set_text(
             self.late_text,
-            f"Running {behind_text(snap.behind)}. To end on time, shorten the later "
+            f"Running {behind_text(snap.pace)}. To end on time, shorten the later "
             f"stages that are not fixed: {shown} minutes.",
         )
 
@@ -760,10 +856,103 @@ class LiveWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------
 
+    @property
+    def under_way(self) -> bool:
+        """Started and not finished: running, or paused."""
+        return self.timer is not None and self.timer.phase in (Phase.RUNNING, Phase.PAUSED)
+
+    @property
+    def running(self) -> bool:
+        return self.timer is not None and self.timer.phase is Phase.RUNNING
+
+    def status_badge(self) -> LiveBadge:
+        """A small button for the main window's status bar, shown while this call is under
+        way: it says so, and brings this window back (it may be running in the background)."""
+        return LiveBadge(self)
+
+    def ask_to_quit(self, then: Callable[[], object]) -> bool:
+        """The app is quitting. True: close this window now. False: a running call asks
+        first (pause it, or let the timer keep time while the app is closed, or cancel),
+        and ``then`` runs after an answer that lets the app go."""
+        if not self.running or self._may_close:
+            return True
+        self.bring_forward()
+        self.ask_how_to_leave(quitting=True, then=then)
+        return False
+
+    def ask_how_to_leave(
+        self, *, quitting: bool = False, then: Callable[[], object] | None = None
+    ) -> QMessageBox:
+        """Closing while the call runs: pause it, keep it running, or cancel."""
+        if self.leave_box is not None and Shiboken.isValid(self.leave_box):
+            self.leave_box.close()
+        snap = self.snapshot
+        where = ""
+        if snap is not None:
+            where = f" ({countdown_text(snap.remaining)} left in {snap.item.label})"
+        label = self.call.call.label if self.call else "The call"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "The call is still running",
+            f"{label} is still running{where}.",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        pause = box.addButton(
+            "Pause and quit" if quitting else "Pause and close", QMessageBox.ButtonRole.AcceptRole
+        )
+        keep = box.addButton(
+            "Quit, the timer keeps time" if quitting else "Keep it running",
+            QMessageBox.ButtonRole.ActionRole,
+        )
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(pause)
+        if quitting:
+            box.setInformativeText(
+                "Paused, it waits for you. Left running, the timer keeps time while the app is "
+                "closed, and the call picks up where the clock has got to when you open it "
+                "again. The shared display closes with the app."
+            )
+        else:
+            box.setInformativeText(
+                "Paused, it waits for you; the shared display closes. Kept running, the timer "
+                "goes on in the background, the shared display stays up for the group, and "
+                "the live call button in the main window's status bar brings this back."
+            )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered() -> None:
+            clicked = box.clickedButton()
+            if clicked is pause:
+                if self.running:
+                    self.do(Action.PAUSE)
+                self._leave(then)
+            elif clicked is keep:
+                if quitting or not _another_main_window(self):
+                    self._leave(then)  # nothing to come back to: the timer keeps time
+                else:
+                    self.hide()  # the display and the timer carry on
+
+        box.finished.connect(answered)
+        self.leave_box = box
+        box.open()
+        return box
+
+    def _leave(self, then: Callable[[], object] | None) -> None:
+        self._may_close = True
+        self.close()
+        if then is not None:
+            then()
+
     def _close_now(self) -> None:
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.running and not self._may_close:
+            event.ignore()
+            self.bring_forward()
+            self.ask_how_to_leave()
+            return
         if self.notes.busy():
             # The last words are still being written: close once they are in the store.
             event.ignore()
@@ -774,6 +963,62 @@ class LiveWindow(QMainWindow):
             self.display.close()
         self.closed.emit(self.call_id)
         super().closeEvent(event)
+
+
+class LiveBadge(QPushButton):
+    """The main window's sign of a call under way; a click brings its window back."""
+
+    def __init__(self, window: LiveWindow) -> None:
+        super().__init__()
+        self.window_ = window
+        self.setFlat(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.clicked.connect(window.bring_forward)
+        window.refreshed.connect(self.update_text)
+        window.closed.connect(self._window_closed)
+        self.update_text()
+
+    def _window_closed(self, _call_id: int) -> None:
+        self.deleteLater()
+
+    def update_text(self) -> None:
+        if not Shiboken.isValid(self) or not Shiboken.isValid(self.window_):
+            return
+        window = self.window_
+        snap = window.snapshot
+        label = window.call.call.label if window.call else "A call"
+        if snap is None or not window.under_way:
+            self.hide()
+            return
+        if snap.phase is Phase.PAUSED:
+            text = f"⏸ {label} is paused · {snap.item.label}"
+        else:
+            text = f"● {label} is running · {snap.item.label} {countdown_text(snap.remaining)}"
+        if self.text() != text:
+            self.setText(text)
+        self.setToolTip("The live call: click to bring its window back")
+        self.setAccessibleName(text)
+        self.show()
+
+
+def resumed_text(timer: LiveTimer, home: str) -> str:
+    """What the live window says on opening a call already under way: true to the log."""
+    if timer.phase is Phase.RUNNING:
+        return "Resumed: the timer kept running while this window was closed."
+    if timer.phase is Phase.PAUSED:
+        paused = next((e.at for e in reversed(timer.events) if e.action is Action.PAUSE), None)
+        since = f" since {paused.astimezone(zone(home)):%H:%M}" if paused else ""
+        return f"Paused{since}: press {key_text('start')} or Resume to go on."
+    return ""
+
+
+def _another_main_window(window: QWidget) -> bool:
+    """Is there a main window to come back to (not quitting, not only this one)?"""
+    return any(
+        isinstance(other, QMainWindow) and other is not window and other.isVisible()
+        for other in QApplication.topLevelWidgets()
+    )
 
 
 def _current_background(row: tuple[int, AgendaItem, int, Mark]) -> QColor | None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from sanctuary_desktop.domain.protocols import Role
 from sanctuary_desktop.domain.timer import Level, Phase, Snapshot, countdown_text
-from sanctuary_desktop.ui.timer_style import ProgressRing, level_color
+from sanctuary_desktop.ui.timer_style import ProgressRing, level_color, paused_color
 
 WINDOW_TITLE = "Sanctuary — shared display"
 BACKGROUND = QColor("#0f1413")
@@ -38,7 +38,6 @@ TEXT = QColor("#ecebe6")
 HIGHLIGHT = QColor("#8fd3c1")  # the app's teal, lifted for a dark background
 CUE_TEXT = QColor("#c9cecb")
 FLASH_MS = 450
-PAUSED_DIM = 0.5  # how far paused digits fade towards the background
 # The digits are sized for this, so they keep one size from 59:59 down to 0:00 and only
 # a wider shape (overtime's "+", hours) makes them smaller, just enough to fit.
 USUAL_TEMPLATE = "00:00"
@@ -164,21 +163,24 @@ class SharedDisplay(QWidget):
             relayout = True
         _set_text(self.digits, digits)
 
-        status = {Phase.PAUSED: "Paused", Phase.FINISHED: "Call finished"}.get(snapshot.phase, "")
+        status = {Phase.PAUSED: "PAUSED", Phase.FINISHED: "Call finished"}.get(snapshot.phase, "")
         _set_text(self.status, status)
 
         if phase_changed or snapshot.level is not self._level:
             self._level = snapshot.level
             _set_color(self.digits, self._digit_color())
-        self.ring.set_state(snapshot.progress, level_color(snapshot.level))
+            _set_color(self.status, self._digit_color() if self.paused else TEXT)
+        self.ring.set_state(snapshot.progress, self._digit_color())
         if relayout:
             self._place()
 
+    @property
+    def paused(self) -> bool:
+        return self._phase is Phase.PAUSED
+
     def _digit_color(self) -> QColor:
-        color = level_color(self._level)
-        if self._phase is Phase.PAUSED:
-            return _mix(color, BACKGROUND, PAUSED_DIM)
-        return color
+        """The level's colour; paused, one cool colour for every level (still 4.5:1)."""
+        return paused_color(dark=True) if self.paused else level_color(self._level)
 
     def _show_cues(self, pairs: tuple[tuple[Role, str], ...]) -> None:
         self._cue_pairs = pairs
@@ -381,11 +383,3 @@ def _set_color(label: QWidget, color: QColor) -> None:
     palette = label.palette()
     palette.setColor(QPalette.ColorRole.WindowText, color)
     label.setPalette(palette)
-
-
-def _mix(color: QColor, other: QColor, share: float) -> QColor:
-    return QColor.fromRgbF(
-        color.redF() * (1 - share) + other.redF() * share,
-        color.greenF() * (1 - share) + other.greenF() * share,
-        color.blueF() * (1 - share) + other.blueF() * share,
-    )

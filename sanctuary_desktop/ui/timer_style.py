@@ -27,6 +27,35 @@ _ON_LIGHT = {
 }
 
 
+# Paused is not a level: one cool colour, whatever the level, so a stopped clock never
+# reads as a running one. Both keep at least 4.5:1 against their background.
+PAUSED_ON_DARK = QColor("#9db4d0")
+PAUSED_ON_LIGHT = QColor("#4a5a70")
+PAUSED_BADGE = QColor("#3b4a5e")  # the light window's "PAUSED" badge, white text on it
+
+
+def paused_color(*, dark: bool) -> QColor:
+    """The countdown's colour while the call is paused."""
+    return QColor(PAUSED_ON_DARK if dark else PAUSED_ON_LIGHT)
+
+
+def contrast_ratio(one: QColor, other: QColor) -> float:
+    """WCAG 2 contrast ratio between two opaque colours (1 to 21)."""
+
+    def luminance(color: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(color.redF())
+            + 0.7152 * channel(color.greenF())
+            + 0.0722 * channel(color.blueF())
+        )
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def level_color(level: Level) -> QColor:
     """The countdown's colour on a dark background (the shared display)."""
     return QColor(_ON_DARK[level])

@@ -23,6 +23,7 @@ class HeardSounds:
     def __init__(self) -> None:
         self.heard: list[Signal] = []
         self.muted = False
+        self.available = True
 
     def play(self, signal: Signal) -> None:
         if not self.muted:
@@ -320,3 +321,293 @@ def test_keys_belong_to_the_notes_pane_while_it_has_the_focus(
     qtbot.waitUntil(lambda: not window.shortcuts[0].isEnabled(), timeout=2000)
     window.setFocus()
     qtbot.waitUntil(lambda: window.shortcuts[0].isEnabled(), timeout=2000)
+
+
+# -- issue 13: the live call does what the facilitator meant ------------------------------
+
+
+def saved_notes(ctx: AppContext, call_id: int) -> list[records.NoteView]:
+    return sorted(
+        ctx.services.runner.submit(records.list_notes, call_id).result(), key=lambda n: n.id
+    )
+
+
+def give_keys_back(qtbot: QtBot, window: LiveWindow) -> None:
+    QTest.keyClick(window.notes.text, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.shortcuts[0].isEnabled(), timeout=2000)
+
+
+@pytest.mark.parametrize("saved_between", [False, True])
+def test_each_n_starts_a_new_note_with_its_own_time(
+    qtbot: QtBot,
+    ctx: AppContext,
+    live_window: tuple[LiveWindow, ManualClock, HeardSounds],
+    saved_between: bool,
+) -> None:
+    window, clock, _ = live_window
+    window.activateWindow()
+    press(qtbot, window, "Space")
+    first_at = clock()
+    press(qtbot, window, "N")
+    QTest.keyClicks(window.notes.text, "The first thought")
+    if saved_between:
+        window.notes.autosave.timeout.emit()  # typing paused long enough to save
+        settle(qtbot, ctx)
+    give_keys_back(qtbot, window)
+    clock.advance(120)
+    second_at = clock()
+    press(qtbot, window, "N")
+    assert window.notes.text.toPlainText() == ""  # a fresh note, not the first one again
+    QTest.keyClicks(window.notes.text, "A second thought")
+    window.notes.autosave.timeout.emit()
+    settle(qtbot, ctx)
+    notes = saved_notes(ctx, window.call_id)
+    assert [n.text for n in notes] == ["The first thought", "A second thought"]
+    assert notes[0].created_at == first_at
+    assert notes[1].created_at == second_at
+    press(qtbot, window, "N")  # on an empty composer N only puts the cursor there
+    assert window.notes.text.hasFocus() or window.notes.text is window.focusWidget()
+    settle(qtbot, ctx)
+    assert len(saved_notes(ctx, window.call_id)) == 2
+
+
+def test_the_keys_card_lists_the_note_keys(
+    qtbot: QtBot, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from sanctuary_desktop.ui.live_window import KeysDialog
+
+    dialog = KeysDialog()
+    qtbot.addWidget(dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "Ctrl+Enter" in texts
+    assert "Save the note and start a new one" in texts
+    assert "Esc" in texts
+
+
+def test_the_timer_keys_work_while_the_shared_display_is_in_front(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, clock, _ = live_window
+    assert window.timer is not None
+    display = window.show_display(None)
+    qtbot.addWidget(display)
+    display.activateWindow()
+    display.setFocus()
+    qtbot.waitUntil(display.isActiveWindow, timeout=2000)
+    assert not window.isActiveWindow()
+
+    QTest.keyClick(display, Qt.Key.Key_Space)
+    assert window.timer.phase is Phase.RUNNING
+    clock.advance(30)
+    QTest.keyClick(display, Qt.Key.Key_Plus)
+    assert window.snapshot is not None
+    assert window.snapshot.stage_length == window.timer.items[0].minutes * 60 + 60
+    QTest.keyClick(display, Qt.Key.Key_Right)
+    assert window.timer.index == 1
+    QTest.keyClick(display, Qt.Key.Key_Left)
+    assert window.timer.index == 0
+    QTest.keyClick(display, Qt.Key.Key_Space)
+    assert window.timer.phase is Phase.PAUSED
+    assert display.status.text() == "PAUSED"
+    QTest.keyClick(display, Qt.Key.Key_M)
+    assert window.mute.text() == "Chimes off"
+    QTest.keyClick(display, Qt.Key.Key_F)  # the display's own key still works
+    assert display.isFullScreen()
+    QTest.keyClick(display, Qt.Key.Key_Escape)
+    assert not display.isFullScreen()
+    QTest.keyClick(display, Qt.Key.Key_N)  # a note: the facilitator's window comes forward
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(lambda: window.notes.text.hasFocus(), timeout=2000)
+    settle(qtbot, ctx)
+    assert stored_events(ctx, window.call_id) == (
+        Action.START,
+        Action.ADJUST,
+        Action.NEXT,
+        Action.BACK,
+        Action.PAUSE,
+    )
+
+
+def test_the_chimes_button_says_when_sound_is_unavailable(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from tests.ui.test_sounds import FakeMultimedia
+
+    fake = FakeMultimedia(outputs=0)
+    monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia", fake)
+    call_id, starts = next_call(ctx)
+    ctx.clock = ManualClock(starts)
+    window = LiveWindow(ctx, call_id)  # the real player
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, ctx)
+    assert window.mute.text() == "Sound unavailable"
+    assert not window.mute.isEnabled()
+    assert "no audio output" in window.mute.toolTip()
+    fake.plug(1)  # an output appears
+    assert window.mute.text() == "Chimes on" and window.mute.isEnabled()
+    window.close()
+
+
+def leave_with(qtbot: QtBot, window: LiveWindow, button: str) -> None:
+    box = window.leave_box
+    assert box is not None and box.isVisible()
+    chosen = [b for b in box.buttons() if b.text() == button]
+    assert chosen, [b.text() for b in box.buttons()]
+    chosen[0].click()
+
+
+def test_closing_a_running_call_asks_and_pausing_closes_the_display_too(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, clock, _ = live_window
+    display = window.show_display(None)
+    qtbot.addWidget(display)
+    press(qtbot, window, "Space")
+    clock.advance(60)
+    window.close()
+    assert window.isVisible() and display.isVisible()  # nothing happens before the answer
+    assert "still running" in window.leave_box.text()  # type: ignore[union-attr]
+    leave_with(qtbot, window, "Cancel")
+    assert window.isVisible() and window.timer.phase is Phase.RUNNING  # type: ignore[union-attr]
+    window.close()
+    leave_with(qtbot, window, "Pause and close")
+    assert not window.isVisible() and not display.isVisible()
+    settle(qtbot, ctx)
+    assert stored_events(ctx, window.call_id)[-1] is Action.PAUSE
+    clock.advance(600)
+    again = LiveWindow(ctx, window.call_id, sounds=HeardSounds())
+    qtbot.addWidget(again)
+    settle(qtbot, ctx)
+    text = again.state_line.text()
+    assert text.startswith("Paused since") and "kept" not in text
+    assert again.paused_badge.isVisibleTo(again)
+
+
+def test_keeping_a_call_running_in_the_background_keeps_the_display_and_shows_a_sign(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    window, clock, _ = live_window
+    main = QMainWindow()  # the app's main window, with the one-line hookup
+    qtbot.addWidget(main)
+    badge = window.status_badge()
+    main.statusBar().addPermanentWidget(badge)
+    main.show()
+    assert not badge.isVisibleTo(main)  # not started: no sign
+    display = window.show_display(None)
+    qtbot.addWidget(display)
+    under_way: list[bool] = []
+    window.under_way_changed.connect(under_way.append)
+    press(qtbot, window, "Space")
+    assert under_way == [True] and window.under_way
+    assert badge.isVisibleTo(main) and "is running" in badge.text()
+    window.close()
+    leave_with(qtbot, window, "Keep it running")
+    assert not window.isVisible() and display.isVisible()
+    clock.advance(61)
+    window.refresh()  # the timer's own look, still made while hidden
+    assert window.timer is not None and window.timer.phase is Phase.RUNNING
+    assert window.countdown.text() in " | ".join(
+        label.text() for label in display.findChildren(type(window.countdown))
+    )
+    assert window.countdown.text() in badge.text()
+    badge.click()
+    assert window.isVisible()
+    press(qtbot, window, "Space")
+    assert "is paused" in badge.text()
+
+
+def test_quitting_with_a_running_call_asks_first(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, _clock, _ = live_window
+    display = window.show_display(None)
+    qtbot.addWidget(display)
+    quits: list[str] = []
+    assert window.ask_to_quit(lambda: quits.append("quit"))  # not started: nothing to ask
+    press(qtbot, window, "Space")
+    assert not window.ask_to_quit(lambda: quits.append("quit"))
+    leave_with(qtbot, window, "Cancel")
+    assert quits == [] and window.isVisible()
+    assert not window.ask_to_quit(lambda: quits.append("quit"))
+    leave_with(qtbot, window, "Quit, the timer keeps time")
+    assert quits == ["quit"]
+    assert not window.isVisible() and not display.isVisible()
+    settle(qtbot, ctx)
+    assert stored_events(ctx, window.call_id) == (Action.START,)  # still running
+    assert window.ask_to_quit(lambda: quits.append("again"))  # answered: no second question
+
+
+def test_the_call_line_says_on_time_at_the_start_of_a_call_begun_early(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    window, clock, _ = live_window  # the clock stands a minute before the start
+    clock.advance(-3 * 60)  # four minutes early
+    press(qtbot, window, "Space")
+    clock.advance(1)
+    window.refresh()
+    assert "on time" in window.call_line.text()
+    assert "ahead" not in window.call_line.text()
+
+
+def test_paused_is_unmistakable_in_the_live_window(
+    qtbot: QtBot, ctx: AppContext, live_window: tuple[LiveWindow, ManualClock, HeardSounds]
+) -> None:
+    from sanctuary_desktop.ui.timer_style import paused_color
+
+    window, clock, _ = live_window
+    press(qtbot, window, "Space")
+    clock.advance(10)
+    window.refresh()
+    assert not window.paused_badge.isVisibleTo(window)
+    running = window.countdown.styleSheet()
+    press(qtbot, window, "Space")
+    assert window.paused_badge.isVisibleTo(window)
+    assert window.paused_badge.text() == "PAUSED"
+    assert window.countdown.styleSheet() != running
+    assert paused_color(dark=False).name() in window.countdown.styleSheet()
+    assert window.ring.color == paused_color(dark=False)
+    press(qtbot, window, "Space")
+    assert not window.paused_badge.isVisibleTo(window)
+    assert window.countdown.styleSheet() == running
+
+
+def test_screenshots_running_paused_and_in_overtime(
+    qtbot: QtBot,
+    ctx: AppContext,
+    themed: None,
+    tmp_path: Path,
+    live_window: tuple[LiveWindow, ManualClock, HeardSounds],
+) -> None:
+    """For a human to look at (set SANCTUARY_SHOTS to keep them), at 1280x800."""
+    import os
+
+    shots = Path(os.environ.get("SANCTUARY_SHOTS", str(tmp_path)))
+    shots.mkdir(parents=True, exist_ok=True)
+    window, clock, _ = live_window
+    window.resize(1280, 800)
+    display = window.show_display(None)
+    qtbot.addWidget(display)
+    display.resize(1280, 720)
+    press(qtbot, window, "Space")
+    clock.advance(60 + 20)
+    window.refresh()
+    assert window.timer is not None
+    for name in ("running", "paused", "overtime"):
+        if name == "paused":
+            press(qtbot, window, "Space")
+            clock.advance(30)
+            window.refresh()
+        if name == "overtime":
+            press(qtbot, window, "Space")
+            clock.advance(window.timer.items[0].minutes * 60)
+            window.refresh()
+        assert window.grab().save(str(shots / f"live-{name}.png"))
+        assert display.grab().save(str(shots / f"display-{name}.png"))
+    assert window.snapshot is not None and window.snapshot.overtime

@@ -22,7 +22,14 @@ from sanctuary_desktop.ui.shared_display import (
     WINDOW_TITLE,
     SharedDisplay,
 )
-from sanctuary_desktop.ui.timer_style import ProgressRing, level_color, level_color_light
+from sanctuary_desktop.ui.timer_style import (
+    PAUSED_BADGE,
+    ProgressRing,
+    contrast_ratio,
+    level_color,
+    level_color_light,
+    paused_color,
+)
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
 PEOPLE = (11, 12, 13, 14)
@@ -162,7 +169,7 @@ def test_paused_and_finished_say_so(display: SharedDisplay, call: Call) -> None:
     paused = call.do(Action.PAUSE)
     display.show_snapshot(paused, NAMES)
     assert paused.phase is Phase.PAUSED
-    assert display.status.text() == "Paused"
+    assert display.status.text() == "PAUSED"
     assert display.status.isVisible()
     assert display.digits.text() == "4:30"
     assert text_color(display.digits).lightness() < bright.lightness()  # dimmed while still
@@ -302,3 +309,29 @@ def test_screenshots(
         image = display.grab()
         assert (image.width(), image.height()) == (width, height)
         assert image.save(str(shots / f"shared-display-{width}x{height}.png"))
+
+
+def test_paused_is_one_cool_colour_at_every_level_and_stays_readable(
+    display: SharedDisplay, call: Call
+) -> None:
+    """Paused must never look like running: not the level's colour dimmed (a dimmed red
+    fell to 2.3:1 on the dark background), but one colour of its own, 4.5:1 or more."""
+    call.start()
+    call.go_to("Check-in round")  # a soft stop: turns of 150 s each for four people
+    seen = set()
+    for seconds in (30, 100, 15, 10):  # calm, warning, urgent, overtime
+        running = call.after(seconds)
+        display.show_snapshot(running, NAMES)
+        running_color = text_color(display.digits)
+        paused = call.do(Action.PAUSE)
+        display.show_snapshot(paused, NAMES)
+        color = text_color(display.digits)
+        assert color != running_color
+        assert contrast_ratio(color, BACKGROUND) >= 4.5, (paused.level, color.name())
+        assert display.ring.color == color  # the ring stops looking alive too
+        seen.add((paused.level, color.name()))
+        display.show_snapshot(call.do(Action.RESUME), NAMES)
+    assert len({name for _level, name in seen}) == 1
+    assert {level for level, _name in seen} == set(Level)
+    assert contrast_ratio(paused_color(dark=False), QColor("#fbfaf7")) >= 4.5
+    assert contrast_ratio(QColor("#ffffff"), PAUSED_BADGE) >= 4.5

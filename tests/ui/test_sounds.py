@@ -10,6 +10,7 @@ import sys
 import wave
 from array import array
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -109,7 +110,7 @@ def test_without_qt_multimedia_it_says_so_once_and_stays_silent(
 def test_with_an_audio_output_it_keeps_one_effect_per_sound(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    multimedia = pytest.importorskip("PySide6.QtMultimedia")
+    multimedia = pytest.importorskip("PySide6.QtMultimedia", exc_type=ImportError)
     # Offscreen there is no output; pretend there is one, so the effects are made.
     monkeypatch.setattr(multimedia.QMediaDevices, "audioOutputs", staticmethod(lambda: [None]))
     player = SoundPlayer()
@@ -120,7 +121,11 @@ def test_with_an_audio_output_it_keeps_one_effect_per_sound(
     effects = player.findChildren(multimedia.QSoundEffect)
     assert len(effects) == len(Signal)
     assert {Path(e.source().toLocalFile()).name for e in effects} == set(SOUND_FILES.values())
-    assert played == ["warning", "end", "bell", "bell"]
+    if player.available:
+        assert played == ["warning", "end", "bell", "bell"]
+    else:  # the backend here cannot load them: said once, and silent from then on
+        assert "could not play" in player.reason
+        assert played == played[:1]
     player.set_volume(0.25)
     assert all(e.volume() == pytest.approx(0.25) for e in effects)
     qtbot.waitUntil(lambda: all(e.status() != e.Status.Loading for e in effects))
@@ -149,6 +154,113 @@ def test_the_recording_fake_stands_in_for_the_player() -> None:
     sounds.play(Signal.BELL)
     assert isinstance(sounds, RecordingSounds)
     assert sounds.played == [Signal.WARNING, Signal.BELL]
+
+
+class FakeMultimedia:
+    """Stands in for PySide6.QtMultimedia: outputs to plug in and out, effects that load."""
+
+    def __init__(self, outputs: int = 0, *, loads: bool = True) -> None:
+        from PySide6.QtCore import QObject
+        from PySide6.QtCore import Signal as QtSignal
+
+        fake = self
+
+        class QMediaDevices(QObject):
+            audioOutputsChanged = QtSignal()
+            made: ClassVar[list[QMediaDevices]] = []
+
+            def __init__(self, parent: QObject | None = None) -> None:
+                super().__init__(parent)
+                QMediaDevices.made.append(self)
+
+            @staticmethod
+            def audioOutputs() -> list[str]:
+                return ["speakers"] * fake.outputs
+
+        class QSoundEffect(QObject):
+            statusChanged = QtSignal()
+
+            class Status:
+                Ready = 2
+                Error = 3
+
+            def __init__(self, parent: QObject | None = None) -> None:
+                super().__init__(parent)
+                self._status = 0
+                self.plays = 0
+
+            def setSource(self, url: object) -> None:
+                self._source = url
+                self._status = self.Status.Ready if fake.loads else self.Status.Error
+                self.statusChanged.emit()
+
+            def source(self) -> object:
+                return self._source
+
+            def setVolume(self, volume: float) -> None:
+                pass
+
+            def status(self) -> int:
+                return self._status
+
+            def play(self) -> None:
+                self.plays += 1
+
+            def stop(self) -> None:
+                pass
+
+        self.outputs = outputs
+        self.loads = loads
+        self.QMediaDevices = QMediaDevices
+        self.QSoundEffect = QSoundEffect
+
+    def plug(self, outputs: int) -> None:
+        self.outputs = outputs
+        for devices in self.QMediaDevices.made:
+            devices.audioOutputsChanged.emit()
+
+
+def test_no_audio_output_means_sound_unavailable_until_one_is_plugged_in(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeMultimedia(outputs=0)
+    monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia", fake)
+    player = SoundPlayer()
+    changes: list[bool] = []
+    player.availability_changed.connect(changes.append)
+    player.preload()
+    assert not player.available
+    assert player.reason == "no audio output was found"
+    assert changes == [False]
+    fake.plug(1)  # headphones
+    assert player.available and player.reason == ""
+    assert changes == [False, True]
+    played: list[str] = []
+    player.played.connect(played.append)
+    player.play(Signal.END)
+    assert played == ["end"]
+
+
+def test_a_backend_that_cannot_load_the_sounds_makes_sound_unavailable(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia", FakeMultimedia(1, loads=False))
+    player = SoundPlayer()
+    changes: list[bool] = []
+    player.availability_changed.connect(changes.append)
+    player.preload()
+    assert not player.available
+    assert "could not play" in player.reason
+    assert changes == [False]
+
+
+def test_without_qt_multimedia_the_reason_names_it(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia", None)
+    player = SoundPlayer()
+    player.preload()
+    assert not player.available and "QtMultimedia" in player.reason
 
 
 LAZY_IMPORT = """
