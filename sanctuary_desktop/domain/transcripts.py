@@ -284,7 +284,9 @@ def _strip(line: str) -> str:
 
 def _clean(text: str) -> str:
     """Text as a reader sees it: control characters out, white space single."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+    if not text.isprintable():
+        text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
 
 
 # -- WebVTT and SubRip -------------------------------------------------------------------------
@@ -364,9 +366,8 @@ def _cue_time(parts: Sequence[str | None]) -> timedelta | None:
     if int(minutes) > 59 or int(seconds) > 59:
         return None
     millis = int(fraction.ljust(3, "0")) if fraction else 0
-    return timedelta(
-        hours=int(hours or 0), minutes=int(minutes), seconds=int(seconds), milliseconds=millis
-    )
+    whole = (int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)
+    return timedelta(milliseconds=whole * 1000 + millis)
 
 
 def _voices(raw: str) -> Iterator[tuple[str | None, str]]:
@@ -396,7 +397,9 @@ def _voices(raw: str) -> Iterator[tuple[str | None, str]]:
 
 
 def _plain(raw: str) -> str:
-    return _clean(html.unescape(_TAG.sub("", raw)))
+    if "<" in raw:
+        raw = _TAG.sub("", raw)
+    return _clean(html.unescape(raw))
 
 
 def _split_speaker(text: str) -> tuple[str | None, str]:
