@@ -75,6 +75,11 @@ class RunSummary:
     cohort_name: str
     call_label: str
     started_at: datetime
+    paused_at: datetime | None = None  # left paused: the timer has not kept running
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
 
 
 def open_live(db: Database, call_id: int) -> Outcome[LiveCall]:
@@ -167,7 +172,14 @@ def unfinished_runs(db: Database) -> list[RunSummary]:
             cohort = load_cohort(session, call.cohort_id)
             view = next(v for v in call_views(cohort.calls, cohort) if v.id == call.id)
             summaries.append(
-                RunSummary(call.id, cohort.id, cohort.name, view.label, _aware(started))
+                RunSummary(
+                    call.id,
+                    cohort.id,
+                    cohort.name,
+                    view.label,
+                    _aware(started),
+                    _paused_at(_events(run)),
+                )
             )
         return summaries
 
@@ -183,6 +195,16 @@ def stage_records(db: Database, call_id: int, now: datetime) -> tuple[StageRecor
         )
     timer.tick(now)
     return timer.record(now)
+
+
+def _paused_at(events: Sequence[LiveEvent]) -> datetime | None:
+    """When a run's timer was paused, if the log leaves it paused."""
+    for event in reversed(events):
+        if event.action is Action.PAUSE:
+            return event.at
+        if event.action in (Action.RESUME, Action.START):
+            return None
+    return None
 
 
 def _aware(value: datetime) -> datetime:

@@ -68,6 +68,20 @@ def test_written_events_rebuild_the_same_timer(db: Database) -> None:
     assert again.timer().tick(later).snapshot == timer.tick(later).snapshot
     assert live.unfinished_runs(db)[0].call_id == coming
     assert live.unfinished_runs(db)[0].started_at == start
+    assert not live.unfinished_runs(db)[0].paused  # resumed: it has kept running
+
+
+def test_a_run_left_paused_says_so_and_since_when(db: Database) -> None:
+    _, coming = sample_calls(db)
+    run = live.open_live(db, coming).value
+    timer = run.timer()
+    start = run.call.starts_at
+    for action, minutes in [(Action.START, 0), (Action.PAUSE, 4), (Action.NEXT, 5)]:
+        at = start + timedelta(minutes=minutes)
+        live.append_events(db, run.run_id, timer.command(action, at, 0, run.turn_order()).events)
+    (summary,) = live.unfinished_runs(db)
+    assert summary.paused and summary.paused_at == start + timedelta(minutes=4)
+    assert timer.phase is Phase.PAUSED  # moving on while paused stays paused
 
 
 def test_moving_on_from_the_last_stage_finishes_the_run(db: Database) -> None:
