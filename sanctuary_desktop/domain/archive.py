@@ -33,6 +33,8 @@ DATA_NAME = "data.json"
 MAX_MEMBERS = 8
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
 MAX_FILE_BYTES = MAX_MEMBERS * MAX_MEMBER_BYTES
+ZIP_FIRST_YEAR = 1980
+ZIP_LAST_YEAR = 2107
 # Actions whose numbers are participant ids (the turn order); others carry minutes.
 PEOPLE_ACTIONS = frozenset({Action.START, Action.ORDER})
 
@@ -140,6 +142,7 @@ class BuddyGroupRecord:
     position: int
     happened: bool | None
     note: str
+    fixed: bool = False  # made by hand: replanning keeps it (absent from older files)
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,7 @@ class Column:
     kind: Kind
     optional: bool = False
     max_length: int | None = None  # characters, for text
+    default: object = None  # what an optional value missing from the file means
     minimum: int = MIN_INT
     maximum: int = MAX_INT
 
@@ -412,6 +416,7 @@ BUDDY_GROUPS = Table(
         Column("position", "position", Kind.INT),
         Column("happened", "catch-up mark", Kind.BOOL, optional=True),
         _text("note", "note"),
+        Column("fixed", "made-by-hand mark", Kind.BOOL, optional=True, default=False),
     ),
 )
 BUDDY_MEMBERS = Table(
@@ -551,7 +556,9 @@ def archive_bytes(archive: Archive) -> bytes:
     }
     data = {t.key: _encode_rows(t, getattr(archive, _ATTRIBUTE[t.key])) for t in TABLES}
     stamp = archive.created_at.astimezone(UTC)
-    when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, 0)
+    when = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, 0)
+    if not ZIP_FIRST_YEAR <= stamp.year <= ZIP_LAST_YEAR:  # what a zip's header can hold
+        when = (ZIP_FIRST_YEAR, 1, 1, 0, 0, 0)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
         for name, document in ((MANIFEST_NAME, manifest), (DATA_NAME, data)):
@@ -665,7 +672,7 @@ def _value(raw: object, column: Column, row: str) -> object:
     """``raw`` checked against ``column``; ``row`` names the row in messages."""
     if raw is None:
         if column.optional:
-            return None
+            return column.default
         _damaged(f"{row} has no {column.label}")
     kind = column.kind
     wrong = f"{row} has a {column.label} that is not {kind.value}"

@@ -328,6 +328,16 @@ def _dates_in_order(data: Archive) -> Iterator[str]:
             yield f"cohort {c.id} has reasonable hours that end before they start"
 
 
+def _open_runs_of_calls_held(data: Archive) -> Iterator[str]:
+    """A run started and never finished is offered for resume at every start; a cancelled
+    call cannot be opened live, so such a run could never be resumed nor finished."""
+    cancelled = {c.id for c in data.calls if c.cancelled}
+    started = {e.run_id for e in data.live_events}
+    for run in data.live_runs:
+        if run.finished_at is None and run.id in started and run.call_id in cancelled:
+            yield f"live run {run.id} was left open on call {run.call_id}, which is cancelled"
+
+
 def _timer_replays(data: Archive) -> Iterator[str]:
     """Each run's log is one the timer could have written, and its finish is the log's."""
     by_run = _events_by_run(data)
@@ -420,4 +430,5 @@ RULES: tuple[Rule, ...] = (
     Rule("Dates and times are within the years the app shows", _times_in_range),
     Rule("Cohort dates and hours are in order", _dates_in_order),
     Rule("Live timer records replay", _timer_replays),
+    Rule("Calls left running are not cancelled", _open_runs_of_calls_held),
 )

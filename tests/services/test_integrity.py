@@ -181,6 +181,26 @@ PLANTED = {
         ("UPDATE notes SET kind = 'gossip' WHERE id = (SELECT min(id) FROM notes)",),
         {"Stored values are known"},
     ),
+    "a call in the year 9999": (
+        (f"UPDATE calls SET starts_at = '9999-12-31 10:00:00.000000' WHERE id = {FIRST_CALL}",),
+        {"Dates and times are within the years the app shows"},
+    ),
+    "a timer event the timer could not take": (
+        ("UPDATE live_events SET action = 'resume' WHERE seq = 1",),
+        {"Live timer records replay"},
+    ),
+    "a run marked finished whose timer never finished": (
+        ("UPDATE live_runs SET finished_at = '2026-01-01 00:00:00.000000'",),
+        {"Live timer records replay"},
+    ),
+    "a run left open on a cancelled call": (
+        ("UPDATE calls SET cancelled = 1 WHERE id = (SELECT call_id FROM live_runs)",),
+        {"Calls left running are not cancelled"},
+    ),
+    "a cohort that ends before it starts": (
+        ("UPDATE cohorts SET end_date = '2000-01-01'",),
+        {"Cohort dates and hours are in order"},
+    ),
     "a schema behind the app": (
         ("UPDATE alembic_version SET version_num = '0002'",),
         {"Schema is up to date"},
