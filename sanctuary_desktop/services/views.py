@@ -51,9 +51,8 @@ class ChangedSince(ValidationError):
             [
                 FieldError(
                     what,
-                    "was changed since you opened this window (in another window or by "
-                    "another action). Nothing was saved: reload to see the newer version, "
-                    "then make your change again.",
+                    "was changed since you opened this window. Nothing was saved: "
+                    "Reload shows the newer version, then make your change again.",
                 )
             ]
         )

@@ -268,7 +268,7 @@ class CallDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(70)
         self.notes.setTabChangesFocus(True)
-        self.notes.setPlaceholderText("For you only: shown when you point at the call")
+        self.notes.setPlaceholderText("Only for you")
         self.form.add_row("Date", self.day)
         self.form.add_row("Start", self.start, f"Start ({city_of(home_name)})")
         self.form.add_row("Length", self.minutes)
@@ -363,6 +363,7 @@ class CallDialog(QDialog):
             self.reload_button.setEnabled(True)
             self.reload_button.show()
             self.reload_button.setFocus()
+            self.adjustSize()
         else:
             self.save_button.setEnabled(True)
 

@@ -188,6 +188,7 @@ class CohortDialog(QDialog):
             self.reload_button.setEnabled(True)
             self.reload_button.show()
             self.reload_button.setFocus()
+            self.adjustSize()
         else:
             self.save_button.setEnabled(True)
 

@@ -230,6 +230,7 @@ class ParticipantDialog(QDialog):
             self.reload_button.setEnabled(True)
             self.reload_button.show()
             self.reload_button.setFocus()
+            self.adjustSize()
         else:
             self.save_button.setEnabled(True)
 
