@@ -363,17 +363,18 @@ def _near(query: str, key: str) -> bool:
     return previous[-1] <= allowed
 
 
-def search_zones(text: str, language: str = "en") -> list[ZoneChoice]:
+def search_zones(text: str, language: str = "en", *, forgiving: bool = False) -> list[ZoneChoice]:
     """Zones matching what a person typed, best first: a city (in English or French, or
     another city in the same zone), a country, a zone's name ("Eastern Time", "heure de
-    l'Est"), an abbreviation ("NZST"), a Windows name or an IANA name; with a slip of the
-    keyboard forgiven when nothing matches as typed."""
+    l'Est"), an abbreviation ("NZST"), a Windows name or an IANA name. ``forgiving``
+    (for a person typing, not for a file being read) also takes a slip of the keyboard
+    when nothing matches as typed."""
     query = _fold(text)
     choices = zone_choices(language)
     if not query:
         return list(choices)
     scored = [(score, choice) for choice in choices if (score := _score(choice, query))]
-    if not scored and len(query) >= 4:
+    if not scored and forgiving and len(query) >= 4:
         close = _close_words(query)
         scored = [(20, choice) for choice in choices if close & _words_of(choice)]
     ranks = _home_rank()
