@@ -43,7 +43,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from types import MappingProxyType
@@ -63,6 +63,8 @@ MAX_SPEAKER = MAX_NAME
 MAX_PASSAGE = MAX_NOTE
 LATEST_OFFSET = timedelta(hours=24)
 MAX_CLOCK_OFFSET = timedelta(hours=24)
+JOIN_GAP = timedelta(seconds=3)  # cues of one turn lie closer than this
+JOIN_LONGEST = 2_000  # characters: a joined turn stays a readable quote
 CHARACTERS_PER_SECOND = 15.0  # about 150 words a minute: for times a file does not give
 ELAPSED_BELOW = timedelta(minutes=10)  # Zoom text times this small are offsets, not clock
 
@@ -141,7 +143,6 @@ _SPEAKER = re.compile(
 _NOT_IN_NAMES = frozenset('?!;"“”<>{}=/\\@#*')
 _TEAMS_ID = re.compile(r"^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}/\d+-\d+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_SPACES = re.compile(r"\s+")
 
 
 class _Collector:
@@ -704,8 +705,8 @@ _SUFFIX = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|~)\s*$")
 
 
 def name_key(name: str) -> str:
-    """A name folded for matching: no suffixes, accents, case or punctuation between
-    words. "José Martínez (Acme)", "jose martinez | Zoom" -> "jose martinez"."""
+    """A name folded for matching: no suffixes, accents, case, emoji or punctuation
+    between words. "José Martínez (Acme)", "jose martinez | Zoom" -> "jose martinez"."""
     text = unicodedata.normalize("NFKC", name)
     text = text.split("|")[0]
     previous = None
@@ -715,8 +716,8 @@ def name_key(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     bare = bare.casefold().replace("’", "'").replace("ʼ", "'")
-    bare = re.sub(r"[-_.·‧]", " ", bare)
-    return _SPACES.sub(" ", bare).strip(" ,")
+    kept = "".join(ch if ch.isalnum() or ch in "'," else " " for ch in bare)
+    return " ".join(kept.split()).strip(" ,")
 
 
 def _keys(name: str) -> list[str]:
@@ -727,8 +728,51 @@ def _keys(name: str) -> list[str]:
         last, first = (part.strip() for part in key.split(","))
         if last and first:
             return [f"{first} {last}", f"{last} {first}"]
-    key = _SPACES.sub(" ", key.replace(",", " ")).strip()
+    key = " ".join(key.replace(",", " ").split())
     return [key] if key else []
+
+
+class _Roster:
+    def __init__(self, participants: Iterable[tuple[int, str]]) -> None:
+        self.full: dict[str, set[int]] = {}
+        self.first: dict[str, set[int]] = {}
+        self.words: dict[int, list[str]] = {}
+        for person, name in participants:
+            keys = _keys(name)
+            for key in keys:
+                self.full.setdefault(key, set()).add(person)
+            if keys:
+                self.words[person] = keys[0].split()
+                self.first.setdefault(self.words[person][0], set()).add(person)
+
+    def find(self, speaker: str) -> int | None:
+        keys = _keys(speaker)
+        for key in keys:
+            people = self.full.get(key, set())
+            if len(people) == 1:
+                return next(iter(people))
+            if len(people) > 1:
+                return None  # two people share the name: the facilitator decides
+        for key in keys:
+            words = key.split()
+            people = self.first.get(words[0], set())
+            if len(people) != 1:
+                continue
+            (person,) = people
+            known = self.words[person]
+            # "Aroha" for "Aroha Ngata"; "Tui Tamihana" for a participant known as
+            # "Tui"; "Aroha N." for "Aroha Ngata".
+            if len(words) == 1 or len(known) == 1 or _initials_fit(words[1:], known[1:]):
+                return person
+        return None
+
+
+def _initials_fit(given: Sequence[str], known: Sequence[str]) -> bool:
+    return (
+        len(given) == len(known)
+        and all(len(word) == 1 for word in given)
+        and all(word == name[0] for word, name in zip(given, known, strict=True))
+    )
 
 
 def match_speakers(
@@ -737,18 +781,11 @@ def match_speakers(
     fixes: Mapping[str, int | None] = MappingProxyType({}),
 ) -> SpeakerMatches:
     """Each speaker's participant: the facilitator's fix first, then the whole name,
-    then a first name that only one participant has (either side may give only the
-    first name). A name two participants share matches nobody; a fix of None says the
-    speaker is no participant (a guest), so it is neither matched nor listed."""
-    people = list(participants)
-    full: dict[str, set[int]] = {}
-    first: dict[str, set[int]] = {}
-    for person, name in people:
-        keys = _keys(name)
-        for key in keys:
-            full.setdefault(key, set()).add(person)
-        if keys:
-            first.setdefault(keys[0].split()[0], set()).add(person)
+    then a first name only one participant has (with nothing after it, initials that
+    fit, or against a participant known by the first name alone). A name two
+    participants share matches nobody; a fix of None says the speaker is no
+    participant (a guest), so it is neither matched nor listed."""
+    roster = _Roster(participants)
     matched: dict[str, int] = {}
     unmatched: list[str] = []
     for speaker in dict.fromkeys(speakers):
@@ -757,34 +794,12 @@ def match_speakers(
             if fixed is not None:
                 matched[speaker] = fixed
             continue
-        found = _find(speaker, full, first)
+        found = roster.find(speaker)
         if found is None:
             unmatched.append(speaker)
         else:
             matched[speaker] = found
     return SpeakerMatches(MappingProxyType(matched), tuple(unmatched))
-
-
-def _find(speaker: str, full: Mapping[str, set[int]], first: Mapping[str, set[int]]) -> int | None:
-    keys = _keys(speaker)
-    for key in keys:
-        people = full.get(key, set())
-        if len(people) == 1:
-            return next(iter(people))
-        if len(people) > 1:
-            return None  # two people share the name: the facilitator decides
-    for key in keys:
-        words = key.split()
-        if not words:
-            continue
-        # "Aroha" against "Aroha Ngata", or "Aroha Ngata" against a participant "Aroha".
-        people = first.get(words[0], set())
-        if len(people) == 1:
-            (person,) = people
-            alone = len(words) == 1 or person in full.get(words[0], set())
-            if alone:
-                return person
-    return None
 
 
 # -- placing passages -----------------------------------------------------------------------
@@ -845,3 +860,33 @@ def _place(
     if span.end is not None and at >= span.end and found == len(spans) - 1:
         return Where.AFTER, None, False
     return Where.DURING, span.index, span.paused
+
+
+def join_turns(
+    placed: Sequence[PlacedPassage], gap: timedelta = JOIN_GAP, longest: int = JOIN_LONGEST
+) -> tuple[PlacedPassage, ...]:
+    """One passage per turn, for reading and quoting: Teams and Zoom cut a turn into
+    cues of a few seconds. Consecutive passages of one named speaker are joined when
+    they lie in the same stage (and the same side of a pause), no more than ``gap``
+    apart, while the text stays within ``longest`` characters."""
+    joined: list[PlacedPassage] = []
+    for item in placed:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and item.passage.speaker is not None
+            and item.passage.speaker == last.passage.speaker
+            and (item.where, item.stage, item.paused) == (last.where, last.stage, last.paused)
+            and last.passage.start <= item.passage.start <= last.passage.end + gap
+            and len(last.passage.text) + 1 + len(item.passage.text) <= longest
+        ):
+            passage = replace(
+                last.passage,
+                end=max(last.passage.end, item.passage.end),
+                text=f"{last.passage.text} {item.passage.text}",
+                estimated=last.passage.estimated or item.passage.estimated,
+            )
+            joined[-1] = replace(last, passage=passage)
+        else:
+            joined.append(item)
+    return tuple(joined)

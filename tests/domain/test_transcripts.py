@@ -27,6 +27,7 @@ from sanctuary_desktop.domain.protocols import StopKind
 from sanctuary_desktop.domain.timer import Action, LiveTimer
 from sanctuary_desktop.domain.transcripts import (
     FIELD,
+    JOIN_LONGEST,
     MAX_PROBLEMS,
     MAX_TRANSCRIPT_BYTES,
     OFFSET_FIELD,
@@ -37,6 +38,7 @@ from sanctuary_desktop.domain.transcripts import (
     TranscriptFormat,
     Where,
     align,
+    join_turns,
     match_speakers,
     name_key,
     parse_transcript,
@@ -424,6 +426,7 @@ def test_name_keys_ignore_accents_case_and_suffixes() -> None:
     assert name_key("Siobhán O’Neill (she/her) [Host]") == "siobhan o'neill"
     assert name_key("Jean-Paul Sartre") == "jean paul sartre"
     assert name_key("李明") == "李明"
+    assert name_key("Aroha 🌿 Ngata!") == "aroha ngata"
 
 
 def test_speakers_match_participants_by_name() -> None:
@@ -439,6 +442,9 @@ def test_speakers_match_participants_by_name() -> None:
         "李明",
         "Tui Tamihana",  # the participant is known by a first name only
         "Zoom user",
+        "Priya R.",  # initials that fit
+        "Priya S.",  # initials that do not
+        "🌻 Mei Chen 🌻",
         "Aroha Ngata",  # repeated: listed once
     ]
     matches = match_speakers(speakers, PEOPLE)
@@ -451,8 +457,10 @@ def test_speakers_match_participants_by_name() -> None:
         "Aroha": 1,
         "李明": 8,
         "Tui Tamihana": 9,
+        "Priya R.": 5,
+        "🌻 Mei Chen 🌻": 3,
     }
-    assert matches.unmatched == ("Jane", "Jane Roe", "Zoom user")
+    assert matches.unmatched == ("Jane", "Jane Roe", "Zoom user", "Priya S.")
     assert matches.participant("Aroha") == 1
     assert matches.participant(None) is None
 
@@ -621,3 +629,31 @@ def test_a_teams_transcript_end_to_end() -> None:
         ("Mei Chen", 3, 1),
         ("Siobhán O'Neill", 4, 2),
     ]
+
+
+def test_a_turn_cut_into_cues_is_joined_within_its_stage() -> None:
+    cues = [
+        Passage(0 * S, 4 * S, "Mei Chen", "it's really.", 1),
+        Passage(5 * S, 7 * S, "Mei Chen", "it's really new, like.", 5),  # 1 s later
+        Passage(7 * S, 9 * S, "Mei Chen", "I was shocked.", 9),  # the same instant
+        Passage(9 * S, 10 * S, None, "Someone unnamed.", 13),  # no speaker: never joined
+        Passage(10 * S, 12 * S, "Mei Chen", "Yes.", 17),
+        Passage(16 * S, 18 * S, "Mei Chen", "A new thought.", 21),  # 4 s later: a new turn
+        Passage(19 * S, 22 * S, "Mei Chen", "Into the next stage.", 25),
+        Passage(22 * S, 23 * S, "Aroha Ngata", "Thank you.", 29),
+    ]
+    spans = (StageSpan(0, START, START + 19 * S), StageSpan(1, START + 19 * S, None))
+    turns = join_turns(align(cues, spans, START))
+    assert [(t.passage.line, t.stage, t.passage.text) for t in turns] == [
+        (1, 0, "it's really. it's really new, like. I was shocked."),
+        (13, 0, "Someone unnamed."),
+        (17, 0, "Yes."),
+        (21, 0, "A new thought."),
+        (25, 1, "Into the next stage."),
+        (29, 1, "Thank you."),
+    ]
+    assert turns[0].passage.start == 0 * S and turns[0].passage.end == 9 * S
+    long = [Passage(i * S, (i + 1) * S, "Mei Chen", "x" * 900, i) for i in range(5)]
+    joined = join_turns(align(long, spans, START))
+    assert [len(t.passage.text) for t in joined] == [1801, 1801, 900]
+    assert all(len(t.passage.text) <= JOIN_LONGEST for t in joined)
