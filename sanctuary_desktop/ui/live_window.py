@@ -612,7 +612,9 @@ class LiveWindow(QMainWindow):
             open_session_notes(self.ctx, self, view.id, view.cohort_name, view.label)
 
     def show_keys(self) -> None:
-        dialog = KeysDialog(self)
+        display = self.display
+        in_front = display is not None and display.isActiveWindow()
+        dialog = KeysDialog(display if in_front else self)  # where F1 was pressed
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

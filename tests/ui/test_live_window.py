@@ -15,7 +15,7 @@ from sanctuary_desktop.domain.timer import Action, Phase, Signal, countdown_text
 from sanctuary_desktop.services import cohorts, demo, live, records
 from sanctuary_desktop.services.records import NoteKind
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.live_window import KEYS, LiveWindow
+from sanctuary_desktop.ui.live_window import KEYS, KeysDialog, LiveWindow
 from tests.ui.conftest import settle
 
 
@@ -376,8 +376,6 @@ def test_the_keys_card_lists_the_note_keys(
 ) -> None:
     from PySide6.QtWidgets import QLabel
 
-    from sanctuary_desktop.ui.live_window import KeysDialog
-
     dialog = KeysDialog()
     qtbot.addWidget(dialog)
     texts = [label.text() for label in dialog.findChildren(QLabel)]
@@ -413,6 +411,10 @@ def test_the_timer_keys_work_while_the_shared_display_is_in_front(
     assert display.status.text() == "PAUSED"
     QTest.keyClick(display, Qt.Key.Key_M)
     assert window.mute.text() == "Chimes off"
+    QTest.keyClick(display, Qt.Key.Key_F1)
+    keys = display.findChild(KeysDialog)
+    assert keys is not None and keys.isVisible()
+    keys.close()
     QTest.keyClick(display, Qt.Key.Key_F)  # the display's own key still works
     assert display.isFullScreen()
     QTest.keyClick(display, Qt.Key.Key_Escape)
@@ -611,3 +613,43 @@ def test_screenshots_running_paused_and_in_overtime(
         assert window.grab().save(str(shots / f"live-{name}.png"))
         assert display.grab().save(str(shots / f"display-{name}.png"))
     assert window.snapshot is not None and window.snapshot.overtime
+
+
+@pytest.mark.parametrize("answer", ["keep", "pause"])
+def test_quitting_the_app_mid_call_asks_and_leaves_the_timer_as_told(
+    qtbot: QtBot, ctx: AppContext, answer: str
+) -> None:
+    """Through the real main window, with or without its hookup (ask_to_quit)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from sanctuary_desktop.ui.main_window import MainWindow
+
+    call_id, starts = next_call(ctx)
+    clock = ManualClock(starts)
+    ctx.clock = clock
+    main = MainWindow(ctx)
+    qtbot.addWidget(main)
+    main.show()
+    settle(qtbot, ctx)
+    window = main.open_live(call_id)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # to look at afterwards
+    settle(qtbot, ctx)
+    display = window.show_display(None)
+    qtbot.addWidget(display)
+    window.activateWindow()
+    press(qtbot, window, "Space")
+    clock.advance(60)
+    main.close()
+    box = window.leave_box
+    assert box is not None and box.isVisible() and window.isVisible()
+    role = (
+        QMessageBox.ButtonRole.ActionRole if answer == "keep" else QMessageBox.ButtonRole.AcceptRole
+    )
+    next(b for b in box.buttons() if box.buttonRole(b) is role).click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+    assert not main.isVisible() and not display.isVisible()  # nothing left open
+    settle(qtbot, ctx)
+    last = stored_events(ctx, call_id)[-1]
+    assert last is (Action.START if answer == "keep" else Action.PAUSE)
+    (run,) = ctx.services.runner.submit(live.unfinished_runs).result()
+    assert run.paused is (answer == "pause")
