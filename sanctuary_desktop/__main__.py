@@ -96,30 +96,155 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_headless(args)
 
 
-def run_headless(args: argparse.Namespace) -> int:
-    from sanctuary_desktop.bootstrap import configure_logging, data_folder, database_for
-    from sanctuary_desktop.domain.errors import ValidationError
+# Commands that only read the data: they open it read-only (no write lock, nothing
+# written, a newer schema refused rather than migrated).
+READING = ("list", "check", "export", "backup")
 
-    folder = data_folder(args.data_dir)
-    configure_logging(folder, verbose=args.verbose)
+
+def run_headless(args: argparse.Namespace) -> int:
+    """Run one command. Every trouble ends here in plain words and exit code 2: the same
+    sentences as the app's trouble dialog, the traceback in the log (and on stderr with
+    --verbose), never on the terminal otherwise."""
+    import logging
+
+    # Until the log file is open, nothing may reach the terminal through logging's
+    # last-resort handler (it prints tracebacks).
+    logging.getLogger().addHandler(logging.NullHandler())
+    # A log that cannot be written (a full disk) is skipped, not reported with a traceback.
+    logging.raiseExceptions = False
+    context = _Context(args)
+    try:
+        return _run_headless(args, context)
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+    except Exception as error:  # the one place a command's trouble is put into words
+        return report_trouble(error, context, verbose=args.verbose)
+
+
+class _Context:
+    """What is known so far, for the trouble report: the folder, the log."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.folder: DataFolder | None = None
+        self.log_path: Path | None = None
+        self.server = False
+
+
+def _run_headless(args: argparse.Namespace, context: _Context) -> int:
+    from sanctuary_desktop.bootstrap import configure_logging, database_for, server_url
+    from sanctuary_desktop.services.opening import NeedsWriting, open_database, open_for_reading
+    from sanctuary_desktop.store.location import DataFolder, resolve_data_dir
+
+    folder = context.folder = DataFolder(resolve_data_dir(args.data_dir))
+    folder.prepare()
+    context.log_path = configure_logging(folder, verbose=args.verbose)
     if args.command == "restore":
         return _restore(folder, args.backup)
-    db = database_for(folder, args.database_url)
+    server = server_url(args.database_url)
+    context.server = server is not None
     args.settings_file = folder.root / "settings.ini"
+    if args.command in READING:
+        try:
+            db = open_for_reading(
+                lambda read_only: database_for(folder, server, read_only=read_only),
+                upgrade=args.command != "check",  # check reports; it changes nothing
+            )
+        except NeedsWriting as needed:
+            return _not_checked(needed.version)
+    else:
+        db = open_database(database_for(folder, server))
     try:
-        db.migrate()
         return _dispatch(db, args)
-    except ValidationError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
     finally:
         db.dispose()
 
 
+def _not_checked(version: str | None) -> int:
+    """`check` on data it could only check by changing it first."""
+    from sanctuary_desktop.store.schema_version import SCHEMA_HEAD
+
+    if version is None:
+        print("There is no data in this folder yet: nothing to check.")
+        return 0
+    print(
+        f"FAIL  Schema is up to date: version {version}; this app's is {SCHEMA_HEAD}. "
+        "Open the app, or run a command that changes data, to upgrade it (a backup is "
+        "taken first)."
+    )
+    print("Problems found; nothing was changed.")
+    return 1
+
+
+def report_trouble(error: BaseException, context: _Context, *, verbose: bool) -> int:
+    """Say what went wrong in plain words on stderr; exit code 2."""
+    import logging
+    import traceback
+
+    from sanctuary_desktop.domain.errors import ValidationError
+
+    log = logging.getLogger("sanctuary_desktop.cli")
+    if isinstance(error, ValidationError):
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    lines = _trouble_lines(error, context)
+    log.error("%s", " ".join(lines), exc_info=error)
+    print("error: " + "\n".join(lines), file=sys.stderr)
+    if context.log_path is not None:
+        print(f"The details are in the log: {context.log_path}", file=sys.stderr)
+    if verbose:
+        traceback.print_exception(error, file=sys.stderr)
+    return 2
+
+
+def _trouble_lines(error: BaseException, context: _Context) -> list[str]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sanctuary_desktop.services.opening import OpeningProblem, diagnose
+    from sanctuary_desktop.store.backups import BackupProblem
+
+    if isinstance(error, BackupProblem):
+        return [str(error)]
+    if not isinstance(error, (OpeningProblem, OSError, SQLAlchemyError, ImportError)):
+        import sqlite3
+
+        if not isinstance(error, sqlite3.Error):
+            first = str(error).strip().splitlines()
+            return [f"Something went wrong: {first[0] if first else type(error).__name__}."]
+    folder = context.folder
+    problem = diagnose(error, folder.database if folder is not None else None)
+    lines = [problem.headline, problem.advice]
+    if folder is not None and not context.server:
+        lines.append(f"Data file: {folder.database}")
+    if problem.detail:
+        lines.append(f"What the system reported: {problem.detail}")
+    if problem.restoring_helps and folder is not None and not context.server:
+        lines.extend(_restore_offer(folder))
+    return lines
+
+
+def _restore_offer(folder: DataFolder) -> list[str]:
+    """The latest good backup with data, as the app's trouble dialog offers it."""
+    try:
+        from sanctuary_desktop.bootstrap import latest_backup_worth_restoring
+
+        backup = latest_backup_worth_restoring(folder.backups)
+    except Exception:  # the offer is a courtesy; the trouble itself is already said
+        return []
+    if backup is None:
+        return []
+    return [
+        f"The latest good backup, of {backup.taken_at.astimezone():%d %b %Y, %H:%M}, "
+        f"holds {backup.summary}. To put it back (the file above is kept aside, not "
+        "deleted):",
+        f'  sanctuary-desktop --data-dir "{folder.root}" restore "{backup.path}"',
+    ]
+
+
 def _restore(folder: DataFolder, backup: Path) -> int:
     from sanctuary_desktop.bootstrap import app_holding
-    from sanctuary_desktop.store.backups import BackupProblem, inspect_backup, restore_backup
-    from sanctuary_desktop.store.database import Database
+    from sanctuary_desktop.services.backups import restore_into_folder
 
     holder = app_holding(folder)
     if holder is not None:
@@ -128,17 +253,7 @@ def _restore(folder: DataFolder, backup: Path) -> int:
             file=sys.stderr,
         )
         return 2
-    try:
-        info = inspect_backup(backup)
-        kept = restore_backup(backup, folder.database, folder.backups)
-    except (BackupProblem, OSError) as problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
-    db = Database(folder.sqlite_url, backups_dir=folder.backups)
-    try:
-        db.migrate()  # an older backup is brought up to this version
-    finally:
-        db.dispose()
+    info, kept = restore_into_folder(folder, backup)
     print(f"Restored {backup} ({info.summary}).")
     if kept is not None:
         print(f"The data it replaced is kept as {kept}.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import logging
 import os
@@ -39,10 +40,11 @@ STARTED_MS = 3000  # by then the window and its first lists are shown
 
 
 def private_settings_path(root: Path) -> Path:
+    """The settings file, made owner-only if it is not there; one that is there keeps its
+    mode (the app changes no mode of a file it did not just make)."""
     path = root / "settings.ini"
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
-    path.chmod(PRIVATE_FILE)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
     return path
 
 
@@ -103,7 +105,18 @@ def run_gui(args: argparse.Namespace) -> int:
                 continue
             return 1
         instance = SingleInstance(folder.root)
-        if not instance.acquire():
+        try:
+            held_elsewhere = not instance.acquire()
+        except OSError as error:  # a read-only folder, a full disk: not another copy
+            from sanctuary_desktop.services.opening import diagnose
+            from sanctuary_desktop.ui.trouble_dialog import Way
+
+            way, other = ask_about_trouble(diagnose(error, folder.database), folder.database, None)
+            if way is Way.OTHER_FOLDER and other is not None:
+                data_dir = str(other)
+                continue
+            return 1
+        if held_elsewhere:
             configure_logging(folder, verbose=args.verbose)
             return already_open(instance)
 
@@ -224,32 +237,43 @@ def backup_if_due(db: Database, now: datetime, *, keep: int) -> None:
 def ask_about_trouble(
     problem: OpeningProblem, database: Path, backups: Path | None
 ) -> tuple[Way, Path | None]:
-    from sanctuary_desktop.store.backups import latest_good_backup
+    from sanctuary_desktop.bootstrap import latest_backup_worth_restoring
     from sanctuary_desktop.ui.trouble_dialog import TroubleDialog
 
-    backup = latest_good_backup(backups) if backups is not None and backups.exists() else None
+    backup = None
+    if backups is not None and problem.restoring_helps:
+        try:
+            backup = latest_backup_worth_restoring(backups)
+        except Exception:  # the offer is a courtesy; the trouble is shown regardless
+            log.exception("could not list the backups")
     dialog = TroubleDialog(problem, database, backup)
     dialog.exec()
     return dialog.way, dialog.other_folder
 
 
 def restore_latest(folder: DataFolder) -> bool:
-    """Put the latest good backup in place; the unreadable file is kept aside."""
+    """Put the backup the trouble dialog offered in place; what was there is kept aside."""
     from PySide6.QtWidgets import QMessageBox
 
-    from sanctuary_desktop.store.backups import (
-        BackupProblem,
-        latest_good_backup,
-        restore_backup,
-    )
+    from sanctuary_desktop.bootstrap import latest_backup_worth_restoring
+    from sanctuary_desktop.services.backups import restore_into_folder
+    from sanctuary_desktop.services.opening import diagnose
+    from sanctuary_desktop.store.backups import BackupProblem
 
-    backup = latest_good_backup(folder.backups)
-    if backup is None:
-        return False
     try:
-        kept = restore_backup(backup.path, folder.database, folder.backups)
-    except (BackupProblem, OSError) as error:
+        backup = latest_backup_worth_restoring(folder.backups)
+        if backup is None:
+            return False
+        _info, kept = restore_into_folder(folder, backup.path)
+    except BackupProblem as error:
         QMessageBox.critical(None, "The backup could not be restored", str(error))
+        return False
+    except Exception as error:
+        log.exception("restore failed")
+        problem = diagnose(error, folder.database)
+        QMessageBox.critical(
+            None, "The backup could not be restored", f"{problem.headline} {problem.advice}"
+        )
         return False
     log.warning("restored %s; the previous file is kept as %s", backup.path.name, kept)
     return True

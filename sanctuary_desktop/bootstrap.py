@@ -16,6 +16,7 @@ from sanctuary_desktop.store.location import (
 )
 
 if TYPE_CHECKING:
+    from sanctuary_desktop.store.backups import BackupInfo
     from sanctuary_desktop.store.database import Database
 
 LOG_NAME = "sanctuary.log"
@@ -26,8 +27,10 @@ def data_folder(cli_value: str | None) -> DataFolder:
     return DataFolder(resolve_data_dir(cli_value)).prepare()
 
 
-def configure_logging(folder: DataFolder, *, verbose: bool = False) -> Path:
-    """A rotating log in the data folder, owner-only; returns its path.
+def configure_logging(folder: DataFolder, *, verbose: bool = False) -> Path | None:
+    """A rotating log in the data folder, owner-only; returns its path, or None when the
+    logs folder cannot be written to (a read-only folder): then nothing is logged, and
+    nothing reaches the terminal either.
 
     logging.handlers (with socket and pickle) loads here, not on import: the app calls
     this once its window has been painted."""
@@ -37,18 +40,26 @@ def configure_logging(folder: DataFolder, *, verbose: bool = False) -> Path:
         """Every log file it opens, the rotated ones' successors included, is owner-only."""
 
         def _open(self):  # type: ignore[no-untyped-def]
-            stream = super()._open()
-            os.chmod(self.baseFilename, PRIVATE_FILE)
-            return stream
+            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
+            return open(fd, "a", encoding=self.encoding, errors=self.errors)
 
-    path = folder.logs / LOG_NAME
-    handler = PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "sanctuary", False)]:
         root.removeHandler(old)
         old.close()
-    handler.sanctuary = True  # type: ignore[attr-defined]
+    path: Path | None = folder.logs / LOG_NAME
+    assert path is not None
+    handler: logging.Handler
+    try:
+        handler = PrivateRotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        # Python's last-resort handler would print records, tracebacks included, on
+        # stderr: a handler that drops them keeps the terminal to plain words.
+        handler, path = logging.NullHandler(), None
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    setattr(handler, "sanctuary", True)  # noqa: B010
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     # Alembic announces each of its plugins at INFO; the migration lines are what matter.
@@ -61,11 +72,15 @@ def server_url(url: str | None = None) -> str | None:
     return url or os.environ.get(ENV_DATABASE_URL) or None
 
 
-def database_for(folder: DataFolder, url: str | None = None) -> Database:
+def database_for(
+    folder: DataFolder, url: str | None = None, *, read_only: bool = False
+) -> Database:
     """The folder's SQLite file, or a shared server when a URL is given."""
     from sanctuary_desktop.store.database import Database
 
-    return Database(server_url(url) or folder.sqlite_url, backups_dir=folder.backups)
+    return Database(
+        server_url(url) or folder.sqlite_url, backups_dir=folder.backups, read_only=read_only
+    )
 
 
 def pdf_preferences(settings_file: Path) -> tuple[str, str]:
@@ -110,3 +125,17 @@ def app_holding(folder: DataFolder) -> int | None:
     except PermissionError:
         return pid
     return pid if pid != os.getpid() else None
+
+
+def latest_backup_worth_restoring(backups: Path) -> BackupInfo | None:
+    """The newest sound backup that holds data; else the newest sound one."""
+    from sanctuary_desktop.store.backups import list_backups
+
+    if not backups.is_dir():
+        return None
+    good = [info for info in list_backups(backups) if info.ok]
+    with_data = [
+        info for info in good if info.cohorts or info.participants or info.calls or info.notes
+    ]
+    candidates = with_data or good
+    return candidates[0] if candidates else None

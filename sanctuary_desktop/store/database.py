@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -13,43 +14,110 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sanctuary_desktop.store.backups import take_backup
-from sanctuary_desktop.store.schema_version import SCHEMA_HEAD
+from sanctuary_desktop.store.schema_version import SCHEMA_HEAD, schema_is_newer
+from sanctuary_desktop.store.sqlite_files import create_private, read_header, side_file
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 
 
-def _configure_sqlite(engine: Engine) -> None:
+class NotOurDatabase(Exception):
+    """The database holds tables, but not the app's: it is never taken over."""
+
+
+class SchemaTooNew(Exception):
+    """The schema was written by a newer version of the app (or is not one it knows)."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__(f"schema {version}; this version reads {SCHEMA_HEAD}")
+        self.version = version
+
+
+class ReadOnlyDatabase(Exception):
+    """A change was asked of a database opened read-only."""
+
+
+def read_only_uri(path: Path) -> str:
+    """SQLite's URI for reading ``path`` without writing to it.
+
+    A database in WAL mode needs its -shm file to be read; where the folder cannot be
+    written to (a read-only mount) and no -wal file is there, so no change is pending,
+    "immutable" reads the main file without one."""
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    header = read_header(path)
+    in_wal_mode = len(header) >= 20 and header[18:20] == b"\x02\x02"
+    if in_wal_mode and not side_file(path, "-wal").exists() and not os.access(path.parent, os.W_OK):
+        uri += "&immutable=1"
+    return uri
+
+
+def _configure_sqlite(engine: Engine, path: Path | None, *, read_only: bool) -> None:
+    @event.listens_for(engine, "do_connect")
+    def on_do_connect(_dialect: Any, _record: Any, cargs: list[Any], cparams: Any) -> None:
+        if path is None:
+            return
+        if read_only:
+            # Opened through a URI so SQLite itself refuses every write, creates nothing.
+            cargs[:] = [read_only_uri(path)]
+            cparams["uri"] = True
+        elif not path.exists():
+            # A new file is owner-only from the start; SQLite would follow the umask.
+            with suppress(FileExistsError):
+                create_private(path)
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin (needed on 3.11).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        # Take the write lock up front so two writers wait instead of failing mid-transaction.
+        # A writer takes the write lock up front, so two writers wait instead of failing
+        # mid-transaction; a reader never asks for it (in WAL mode it reads a snapshot
+        # while another process writes).
         # get_isolation_level() reports the database's level, never AUTOCOMMIT: ask the
         # connection's own options, which is where AUTOCOMMIT is set.
         if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _configure_server_read_only(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        cursor.close()
+        dbapi_connection.commit()
 
 
 class Database:
-    """One database (SQLite file or PostgreSQL server) and the way to work with it."""
+    """One database (SQLite file or PostgreSQL server) and the way to work with it.
 
-    def __init__(self, url: str, *, backups_dir: Path | None = None) -> None:
+    ``read_only`` opens it so that nothing can be written: SQLite through a `mode=ro`
+    URI with `query_only` on, reads in plain (deferred) transactions that never wait
+    for another process's write lock; a server in read-only transactions."""
+
+    def __init__(
+        self, url: str, *, backups_dir: Path | None = None, read_only: bool = False
+    ) -> None:
         self.url = url
         self.backups_dir = backups_dir
+        self.read_only = read_only
         self.engine = create_engine(url)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, self.sqlite_path, read_only=read_only)
+        elif read_only and self.engine.dialect.name == "postgresql":
+            _configure_server_read_only(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -76,6 +144,9 @@ class Database:
 
     def schema_version(self) -> str | None:
         """The applied migration, or None for a database with no schema yet."""
+        path = self.sqlite_path
+        if path is not None and not path.exists():
+            return None  # asking must not make the file
         with self.engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
@@ -88,10 +159,20 @@ class Database:
         return self.schema_version() != SCHEMA_HEAD
 
     def migrate(self) -> bool:
-        """Bring the schema to the newest version; copy the database first. True if it ran."""
+        """Bring the schema to the newest version; copy the database first. True if it ran.
+
+        Only the app's own database, or one with nothing in it, is migrated: another
+        program's tables (NotOurDatabase) and a newer schema (SchemaTooNew) are refused
+        with nothing written."""
         current = self.schema_version()
         if current == SCHEMA_HEAD:
             return False
+        if current is not None and schema_is_newer(current):
+            raise SchemaTooNew(current)
+        if current is None:
+            self._refuse_foreign()
+        if self.read_only:
+            raise ReadOnlyDatabase("the database is open read-only; it cannot be upgraded")
         if current is not None:
             self.backup(reason=f"before-migration-from-{current}")
         from sanctuary_desktop.store.migrate import upgrade_to_head
@@ -99,6 +180,18 @@ class Database:
         upgrade_to_head(self)
         log.info("database migrated from %s to %s", current, SCHEMA_HEAD)
         return True
+
+    def _refuse_foreign(self) -> None:
+        path = self.sqlite_path
+        if path is not None and not path.exists():
+            return
+        with self.engine.connect() as conn:
+            tables = [
+                name for name in inspect(conn).get_table_names() if not name.startswith("sqlite_")
+            ]
+        if tables:
+            shown = ", ".join(sorted(tables)[:5])
+            raise NotOurDatabase(f"it holds another program's tables ({shown})")
 
     def backup(self, reason: str) -> Path | None:
         """A consistent copy through SQLite's online backup API, owner-only."""
