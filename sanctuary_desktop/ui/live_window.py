@@ -918,8 +918,9 @@ class LiveWindow(QMainWindow):
         else:
             box.setInformativeText(
                 "Paused, it waits for you; the shared display closes. Kept running, the timer "
-                "goes on in the background, the shared display stays up for the group, and "
-                "the live call button in the main window's status bar brings this back."
+                "goes on in the background and the shared display stays up for the group; "
+                "the call's button in the main window's status bar, or Run live on the Calls "
+                "tab, brings this window back."
             )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -994,13 +995,15 @@ class LiveBadge(QPushButton):
             self.hide()
             return
         if snap.phase is Phase.PAUSED:
-            text = f"⏸ {label} is paused · {snap.item.label}"
+            text = f"⏸ {label} is paused"
+            said = f"{label} is paused in {snap.item.label}"
         else:
-            text = f"● {label} is running · {snap.item.label} {countdown_text(snap.remaining)}"
+            text = f"● {label} is running · {countdown_text(snap.remaining)}"
+            said = f"{label} is running: {countdown_text(snap.remaining)} left in {snap.item.label}"
         if self.text() != text:
             self.setText(text)
-        self.setToolTip("The live call: click to bring its window back")
-        self.setAccessibleName(text)
+            self.setToolTip(f"{said}. Click to bring the live call's window back.")
+            self.setAccessibleName(said)
         self.show()
 
 
