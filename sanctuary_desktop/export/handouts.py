@@ -8,13 +8,15 @@ largest type that fits, in whichever orientation allows the larger type.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from math import ceil
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepInFrame, Paragraph, Spacer, Table
@@ -29,6 +31,7 @@ from sanctuary_desktop.export.pdf import (
     ACCENT,
     ACCENT_LIGHT,
     FONT,
+    FONT_BOLD,
     MARGIN,
     MUTED,
     WARN,
@@ -48,12 +51,13 @@ _LONG_WEEKDAYS = WEEKDAY_NAMES
 _LONG_MONTHS = MONTH_NAMES
 OUT_OF_HOURS_FILL = "#fbe9d0"
 NIGHT_FILL = "#f4d3a6"
-CANCELLED_TEXT = "#9aa0a6"
+CANCELLED_TEXT = "#5f6368"  # struck through: the line says cancelled, the text stays legible
 # The card tries type from large to small; below the smallest it is shrunk as a whole.
 CARD_SCALES = tuple(round(2.0 - 0.025 * step, 3) for step in range(61))  # 2.0 … 0.5
 _FIT_SLACK = 2.0  # points kept free so rounding in reportlab never pushes to a second page
 _CALENDAR_NAME_WIDTH = 118.0
 _CALENDAR_MIN_CELL = 54.0
+_MINUTES_IN_NAME = re.compile(r"\s*\((\d+)\s*(?:minutes|minute|mins|min)\)\s*$", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- plain data
@@ -67,6 +71,7 @@ class CardStage:
     round: int | None = None  # 1, 2, … for a presenter round's stages
     presenter: str = ""  # the round's presenter, "" when not chosen yet
     hard_stop: bool = False
+    starts: datetime | None = None  # on the clock of the card's zone, when the call is known
 
 
 @dataclass(frozen=True)
@@ -76,10 +81,28 @@ class ProtocolCard:
     call: str  # "Call 4 of 7 · Thursday 3 December 2026", or "" for the default protocol
     roles: tuple[str, ...]  # column order for the cues
     stages: tuple[CardStage, ...]
+    starts_at: datetime | None = None  # the call's start in the card's zone
+    call_minutes: int | None = None  # the call's length, to compare the agenda with
+    zone_label: str = ""  # "Vancouver time": the clock the times are on
 
     @property
     def total_minutes(self) -> int:
         return sum(stage.minutes for stage in self.stages)
+
+    @property
+    def title(self) -> str:
+        """The protocol's name, without a "(90 minutes)" its agenda no longer keeps."""
+        found = _MINUTES_IN_NAME.search(self.protocol)
+        if found and int(found.group(1)) != self.total_minutes:
+            return self.protocol[: found.start()].rstrip() or self.protocol
+        return self.protocol
+
+    @property
+    def overrun(self) -> int:
+        """Minutes the agenda runs past the end of the call (0 when it fits)."""
+        if self.call_minutes is None:
+            return 0
+        return max(0, self.total_minutes - self.call_minutes)
 
 
 @dataclass(frozen=True)
@@ -116,6 +139,7 @@ class CalendarData:
     waking_hours: str  # "07:00–22:00"
     people: tuple[CalendarPerson, ...]
     calls: tuple[CalendarCall, ...]
+    home_is_reference: bool = True  # False: the headings are on another zone's clock
 
 
 @dataclass(frozen=True)
@@ -258,14 +282,24 @@ def _largest(scales: Sequence[float], fits: Callable[[float], bool]) -> float | 
 
 def _card_story(data: ProtocolCard, st: Styles, width: float) -> list[Flowable]:
     subtitle = f"{data.total_minutes} minutes in all"
+    if data.starts_at is not None:
+        end = data.starts_at + timedelta(minutes=data.call_minutes or data.total_minutes)
+        subtitle = f"{data.starts_at:%H:%M}–{end:%H:%M} {data.zone_label} · {subtitle}"
     if data.call:
         subtitle = f"{data.call} · {subtitle}"
     heading = styles()  # the title keeps its size: the room goes to the stages
-    return [
-        _para(data.protocol, heading.title),
-        _para(subtitle, heading.muted),
-        _card_table(data, st, width),
-    ]
+    story: list[Flowable] = [_para(data.title, heading.title), _para(subtitle, heading.muted)]
+    if data.overrun:
+        story.append(
+            Paragraph(
+                f"<font color='{WARN.hexval()}'><b>This agenda runs {data.total_minutes} "
+                f"minutes, {data.overrun} more than the {data.call_minutes}-minute call.</b> "
+                "Shorten it in the Plan tab, or lengthen the call, before printing.</font>",
+                heading.body,
+            )
+        )
+    story.append(_card_table(data, st, width))
+    return story
 
 
 def _card_blocks(stages: Sequence[CardStage]) -> list[list[CardStage]]:
@@ -281,6 +315,8 @@ def _card_blocks(stages: Sequence[CardStage]) -> list[list[CardStage]]:
 
 def _stage_cell(stage: CardStage, st: Styles) -> Paragraph:
     timing = f"{stage.minutes} min" + (" · hard stop" if stage.hard_stop else "")
+    if stage.starts is not None:
+        timing = f"<b>{stage.starts:%H:%M}</b> · {timing}"
     return Paragraph(
         f"<b>{text(stage.name)}</b><br/><font color='{ACCENT.hexval()}'>{timing}</font>", st.cell
     )
@@ -308,9 +344,13 @@ def _card_table(data: ProtocolCard, st: Styles, width: float) -> Table:
             row = len(rows)
             minutes = sum(stage.minutes for stage in block)
             who = lead.presenter or "to be chosen"
+            clock = f" · from {lead.starts:%H:%M}" if lead.starts is not None else ""
             rows.append(
                 [
-                    _para(f"Round {lead.round} · Presenter: {who} · {minutes} min", st.cell_bold),
+                    _para(
+                        f"Round {lead.round} · Presenter: {who}{clock} · {minutes} min",
+                        st.cell_bold,
+                    ),
                     *blank,
                 ]
             )
@@ -322,7 +362,11 @@ def _card_table(data: ProtocolCard, st: Styles, width: float) -> Table:
             if first_round is not None and _same_cues(block, first_round):
                 # A further round repeats the first's stages and cues: list them on one row.
                 row = len(rows)
-                steps = " · ".join(f"{text(s.name)} {s.minutes}\u00a0min" for s in block)
+                steps = " · ".join(
+                    (f"{s.starts:%H:%M}\u00a0" if s.starts is not None else "")
+                    + f"{text(s.name)} {s.minutes}\u00a0min"
+                    for s in block
+                )
                 rows.append(
                     [
                         Paragraph(
@@ -338,7 +382,10 @@ def _card_table(data: ProtocolCard, st: Styles, width: float) -> Table:
             cues = dict(stage.cues)
             rows.append([_stage_cell(stage, st)] + [_para(cues.get(r, ""), st.cell) for r in roles])
     total_row = len(rows)
-    rows.append([_para(f"Total {data.total_minutes} min", st.cell_bold), *blank])
+    ends = ""
+    if data.starts_at is not None:
+        ends = f" · ends {data.starts_at + timedelta(minutes=data.total_minutes):%H:%M}"
+    rows.append([_para(f"Total {data.total_minutes} min{ends}", st.cell_bold), *blank])
     extra += [("LINEABOVE", (0, total_row), (-1, total_row), 0.75, ACCENT)]
     return table(rows, widths, zebra=False, extra=extra)
 
@@ -377,8 +424,9 @@ def calendar_pdf(data: CalendarData, paper: PaperSize = PaperSize.A4) -> bytes:
     story.append(
         _para(
             f"Calls from {_span(data.calls)}, each in each person's local day and time. "
-            f"Column headings give the time in {data.home_city}, the cohort's home time. "
-            f"Shaded: outside {data.waking_hours} local time (early, late or at night).",
+            f"Column headings give the time in {data.home_city}"
+            + (", the cohort's home time. " if data.home_is_reference else ". ")
+            + f"Shaded: outside {data.waking_hours} local time (early, late or at night).",
             st.muted,
         )
     )
@@ -406,7 +454,8 @@ def _calendar_table(
     cell_width = min(96.0, (width - _CALENDAR_NAME_WIDTH) / len(calls))
     cell = st.cell if cell_width >= 68 else st.small  # the larger type when there is room
     widths = [_CALENDAR_NAME_WIDTH] + [cell_width] * len(calls)
-    header: list[Any] = [_para(f"Home time: {data.home_city}", st.cell_bold)]
+    reference = "Home time: " if data.home_is_reference else "Time in "
+    header: list[Any] = [_para(f"{reference}{data.home_city}", st.cell_bold)]
     for call in calls:
         home = call.home_start
         lines = [
@@ -469,27 +518,50 @@ def roster_pdf(data: RosterData, paper: PaperSize = PaperSize.A4) -> bytes:
     if about:
         story.append(_para(" · ".join(about), st.muted))
     story.append(_para(f"Participants ({len(data.people)})", st.heading))
+    # Names break at their hyphens, e-mail addresses before "@" and after dots, zone
+    # names after "/": never in the middle of a word.
+    org_style = ParagraphStyle("roster_org", parent=st.cell, textColor=MUTED)
+    zone_size = 7.5
     if data.people:
         email_width = max(
             (stringWidth(p.email, FONT, st.cell.fontSize) for p in data.people), default=0.0
         )
-        email_width = min(width * 0.4, max(width * 0.2, email_width + 14))
-        widths = [width * 0.25, 0.0, width * 0.18, email_width]
-        widths[1] = width - sum(widths)
+        email_width = min(width * 0.45, max(width * 0.25, email_width + _PAD))
+        widths = [0.0, width * 0.24, email_width]
+        widths[0] = width - sum(widths)
         rows: list[list[Any]] = [
-            [_para(h, st.cell_bold) for h in ("Name", "Organisation", "City / time zone", "Email")]
+            [_para(h, st.cell_bold) for h in ("Name and organisation", "City / time zone", "Email")]
         ]
         for person in data.people:
+            room = widths[0] - _PAD
+            who: list[Any] = [
+                Paragraph(
+                    wrap_at_breaks(person.name, FONT_BOLD, st.cell.fontSize, room, _NAME_BREAKS),
+                    st.cell_bold,
+                )
+            ]
+            if person.organisation:
+                who.append(
+                    Paragraph(
+                        wrap_at_breaks(
+                            person.organisation, FONT, st.cell.fontSize, room, _NAME_BREAKS
+                        ),
+                        org_style,
+                    )
+                )
+            zone_lines = wrap_at_breaks(person.time_zone, FONT, zone_size, widths[1] - _PAD)
             rows.append(
                 [
-                    _para(person.name, st.cell_bold),
-                    _para(person.organisation, st.cell),
+                    who,
                     Paragraph(
-                        f"{text(person.city)}<br/><font color='{MUTED.hexval()}' size='7.5'>"
-                        f"{text(person.time_zone)}</font>",
+                        f"{text(person.city)}<br/><font color='{MUTED.hexval()}' "
+                        f"size='{zone_size}'>{zone_lines}</font>",
                         st.cell,
                     ),
-                    _para(person.email, st.cell),
+                    Paragraph(
+                        wrap_at_breaks(person.email, FONT, st.cell.fontSize, widths[2] - _PAD),
+                        st.cell,
+                    ),
                 ]
             )
         story.append(table(rows, widths))
@@ -501,26 +573,64 @@ def roster_pdf(data: RosterData, paper: PaperSize = PaperSize.A4) -> bytes:
         return render(DocumentHead("Roster", data.cohort), story, paper)
     story.append(
         _para(
-            "A catch-up with your buddy (or trio) between calls; new partners each cycle.",
+            "A catch-up with your buddy (or trio) between calls; new partners each cycle. "
+            "One pair to a line.",
             st.muted,
         )
     )
+    pair_style = ParagraphStyle("pair", parent=st.cell, leftIndent=8, firstLineIndent=-8)
     rows = [[_para("Between calls", st.cell_bold), _para("Pairs", st.cell_bold)]]
     for cycle in data.cycles:
         label = f"<b>{text(cycle.after)}</b>"
         if cycle.when is not None:
             label += f"<br/><font color='{MUTED.hexval()}'>{text(short_date(cycle.when))}</font>"
-        groups = " · ".join(_unbroken(group_names(g), st, width * 0.76 - 12) for g in cycle.groups)
-        rows.append([Paragraph(label, st.cell), Paragraph(groups, st.cell)])
+        groups = [
+            Paragraph(
+                "•\u00a0" + _unbroken(group_names(g), st, width * 0.76 - _PAD - 8), pair_style
+            )
+            for g in cycle.groups
+        ] or [_para("No pairs this cycle.", st.muted)]
+        rows.append([Paragraph(label, st.cell), groups])
     story.append(table(rows, [width * 0.24, width * 0.76]))
     return render(DocumentHead("Roster", data.cohort), story, paper)
 
 
+_PAD = 14.0  # a table cell's left and right padding, with a point to spare
+_BREAKS = re.compile(r"(?<=[/._\-])|(?=@)")
+_NAME_BREAKS = re.compile(r"(?<=-)")
+
+
+def wrap_at_breaks(
+    value: str, font: str, size: float, room: float, breaks: re.Pattern[str] = _BREAKS
+) -> str:
+    """Markup for ``value`` in lines no wider than ``room``, broken at spaces and at
+    ``breaks`` (by default after "/", ".", "-" or "_", and before "@"), so a name, an
+    address or a zone never splits mid-word. A piece wider than the room alone is left
+    to the paragraph to split."""
+    if stringWidth(value, font, size) <= room:
+        return text(value)
+    lines: list[str] = []
+    line = ""
+    for word in value.split():
+        for number, piece in enumerate(p for p in breaks.split(word) if p):
+            joint = " " if number == 0 and line else ""
+            if line and stringWidth(line + joint + piece, font, size) > room:
+                lines.append(line)
+                line = piece
+            else:
+                line += joint + piece
+    lines.append(line)
+    return "<br/>".join(text(line) for line in lines)
+
+
 def _unbroken(group: str, st: Styles, room: float) -> str:
-    """A group kept on one line when it fits one, so a pair is never split mid-name."""
+    """A group kept on one line when it fits one; else it breaks only between names."""
     if stringWidth(group, FONT, st.cell.fontSize) < room:
-        group = group.replace(" ", "\u00a0")
-    return text(group)
+        return text(group.replace(" ", "\u00a0"))
+    names = re.split(r"(, | & )", group)
+    return "".join(
+        text(part if part in (", ", " & ") else part.replace(" ", "\u00a0")) for part in names
+    )
 
 
 def _facilitated(facilitators: str) -> str:

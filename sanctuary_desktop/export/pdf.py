@@ -66,7 +66,7 @@ MUTED = colors.HexColor("#5f6368")
 ACCENT = colors.HexColor("#2f6f62")
 ACCENT_LIGHT = colors.HexColor("#e3f0ec")
 RULE = colors.HexColor("#d9d5cc")
-WARN = colors.HexColor("#a15c00")
+WARN = colors.HexColor("#8a4b00")  # 4.5:1 or more on every fill here, night shading too
 ZEBRA = colors.HexColor("#f7f6f2")
 MARGIN: float = 18 * mm
 
@@ -137,6 +137,20 @@ def styles(scale: float = 1.0) -> Styles:
             spaceAfter=5,
         ),
     )
+
+
+def contrast_ratio(foreground: colors.Color, background: colors.Color) -> float:
+    """WCAG 2 contrast between two colours: 1 to 21; body text needs 4.5 or more."""
+
+    def luminance(colour: colors.Color) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        red, green, blue = (channel(float(v)) for v in colour.rgb())
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def text(value: str) -> str:

@@ -11,9 +11,10 @@ from enum import StrEnum
 
 from sanctuary_desktop.domain.agenda import AgendaItem, build_agenda
 from sanctuary_desktop.domain.cohort import IntakeStatus
+from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY, Role, StopKind
 from sanctuary_desktop.domain.timeplan import local_slots
-from sanctuary_desktop.domain.zones import city_of, zone
+from sanctuary_desktop.domain.zones import city_of, is_valid_zone, zone
 from sanctuary_desktop.export import handouts as document
 from sanctuary_desktop.export.pdf import PaperSize
 from sanctuary_desktop.services import agendas, buddies, cohorts, presenters, protocol_library
@@ -48,43 +49,60 @@ def handout_pdf(
     kind: Handout,
     *,
     paper: PaperSize = PaperSize.A4,
-    facilitator_zone: str = "UTC",
+    facilitator_zone: str | None = None,
     now: datetime | None = None,
 ) -> bytes:
-    """One handout's PDF. The four participant handouts use the cohort's home zone as
-    their reference; ``facilitator_zone`` matters only to the harvest."""
+    """One handout's PDF. Dates and clock times are on ``facilitator_zone``'s clock (the
+    command line's --zone, the app's zone setting), and on the cohort's home clock when
+    it is None; each person's own local time is shown beside them either way."""
     kind = Handout(kind)
     now = now or datetime.now(UTC)
+    if facilitator_zone is not None and not is_valid_zone(facilitator_zone):
+        raise ValidationError.single("Time zone", f"{facilitator_zone!r} is not a known time zone")
     if kind is Handout.HARVEST:
         cohorts.get_cohort(db, cohort_id)  # an unknown cohort is named the same way
         # Imported here: the harvest is built elsewhere and may be absent in a partial build.
         from sanctuary_desktop.services.harvest import harvest_pdf
 
-        return harvest_pdf(db, cohort_id, paper=paper, facilitator_zone=facilitator_zone, now=now)
+        return harvest_pdf(
+            db, cohort_id, paper=paper, facilitator_zone=facilitator_zone or "UTC", now=now
+        )
     if kind is Handout.PROTOCOL:
-        return document.protocol_card_pdf(protocol_card_data(db, cohort_id, now=now), paper)
+        card = protocol_card_data(db, cohort_id, now=now, zone_name=facilitator_zone)
+        return document.protocol_card_pdf(card, paper)
     if kind is Handout.CALENDAR:
-        return document.calendar_pdf(calendar_data(db, cohort_id), paper)
+        return document.calendar_pdf(
+            calendar_data(db, cohort_id, zone_name=facilitator_zone), paper
+        )
     if kind is Handout.ROSTER:
         return document.roster_pdf(roster_data(db, cohort_id), paper)
-    return document.schedule_pdf(schedule_data(db, cohort_id, now=now), paper)
+    schedule = schedule_data(db, cohort_id, now=now, zone_name=facilitator_zone)
+    return document.schedule_pdf(schedule, paper)
 
 
 def _accepted(plan: CohortPlan) -> list[ParticipantView]:
     return [p for p in plan.participants if p.status is IntakeStatus.ACCEPTED]
 
 
-def _home(call: CallView) -> datetime:
-    return call.starts_at.astimezone(zone(call.cohort_tz))
+def _home(call: CallView, zone_name: str | None = None) -> datetime:
+    """The call's start on the reference clock: ``zone_name``'s, else the cohort's home."""
+    return call.starts_at.astimezone(zone(zone_name or call.cohort_tz))
+
+
+def _clock_label(zone_name: str) -> str:
+    return "UTC" if zone_name in ("UTC", "Etc/UTC") else f"{city_of(zone_name)} time"
 
 
 def protocol_card_data(
-    db: Database, cohort_id: int, *, now: datetime | None = None
+    db: Database, cohort_id: int, *, now: datetime | None = None, zone_name: str | None = None
 ) -> document.ProtocolCard:
-    """The agenda of the next call not cancelled (the one under way counts), else the
-    default protocol with its usual rounds and no presenters."""
+    """The agenda of the next call not cancelled (the one under way counts), with each
+    stage's clock time, else the default protocol with its usual rounds and no presenters."""
     now = now or datetime.now(UTC)
     plan = cohorts.get_plan(db, cohort_id)
+    clock = zone_name or plan.cohort.home_tz
+    starts_at: datetime | None = None
+    call_minutes: int | None = None
     names = {p.id: p.name for p in _accepted(plan)}
     upcoming = [
         c
@@ -96,11 +114,13 @@ def protocol_card_data(
         call = min(upcoming, key=lambda c: c.starts_at)
         agenda = agendas.get_agenda(db, call.id)
         items, protocol_name = agenda.items, agenda.protocol_name
-        call_line = f"{call.label} · {document.long_date(_home(call))}"
+        starts_at, call_minutes = _home(call, clock), call.minutes
+        call_line = f"{call.label} · {document.long_date(starts_at)}"
     else:
         protocol = protocol_library.get_protocol(db, DEFAULT_PROTOCOL_KEY)
         items, protocol_name, call_line = build_agenda(protocol), protocol.name, ""
     roles = [role for role in Role if any(item.cues.get(role) for item in items)]
+    offsets = [sum(item.minutes for item in items[:index]) for index in range(len(items))]
     stages = tuple(
         document.CardStage(
             name=item.name,
@@ -109,8 +129,9 @@ def protocol_card_data(
             round=item.round,
             presenter=names.get(item.presenter, "") if item.presenter is not None else "",
             hard_stop=item.stop is StopKind.HARD,
+            starts=None if starts_at is None else starts_at + timedelta(minutes=offset),
         )
-        for item in items
+        for item, offset in zip(items, offsets, strict=True)
     )
     return document.ProtocolCard(
         cohort=plan.cohort.name,
@@ -118,13 +139,20 @@ def protocol_card_data(
         call=call_line,
         roles=tuple(role.label for role in roles),
         stages=stages,
+        starts_at=starts_at,
+        call_minutes=call_minutes,
+        zone_label=_clock_label(clock),
     )
 
 
-def calendar_data(db: Database, cohort_id: int) -> document.CalendarData:
-    """Every call, cancelled ones too, as each accepted participant lives it."""
+def calendar_data(
+    db: Database, cohort_id: int, *, zone_name: str | None = None
+) -> document.CalendarData:
+    """Every call, cancelled ones too, as each accepted participant lives it; column
+    headings on ``zone_name``'s clock (the cohort's home zone when None)."""
     plan = cohorts.get_plan(db, cohort_id)
     cohort = plan.cohort
+    clock = zone_name or cohort.home_tz
     people = [p.person for p in _accepted(plan)]
     calls = sorted(plan.calls, key=lambda c: c.starts_at)
     # West to east, so the day and the hour step along the row of people.
@@ -138,11 +166,11 @@ def calendar_data(db: Database, cohort_id: int) -> document.CalendarData:
     hours = cohort.waking_hours
     rows = []
     for call in calls:
-        slots = local_slots(call.starts_at, call.minutes, people, hours, cohort.home_tz)
+        slots = local_slots(call.starts_at, call.minutes, people, hours, clock)
         rows.append(
             document.CalendarCall(
                 number=call.number,
-                home_start=_home(call),
+                home_start=_home(call, clock),
                 minutes=call.minutes,
                 cancelled=call.cancelled,
                 times=tuple(
@@ -155,7 +183,8 @@ def calendar_data(db: Database, cohort_id: int) -> document.CalendarData:
         )
     return document.CalendarData(
         cohort=cohort.name,
-        home_city=city_of(cohort.home_tz),
+        home_city=city_of(clock),
+        home_is_reference=clock == cohort.home_tz,
         waking_hours=f"{hours.start:%H:%M}–{hours.end:%H:%M}",
         people=tuple(document.CalendarPerson(p.name, p.city) for p in people),
         calls=tuple(rows),
@@ -202,7 +231,7 @@ def roster_data(db: Database, cohort_id: int) -> document.RosterData:
 
 
 def schedule_data(
-    db: Database, cohort_id: int, *, now: datetime | None = None
+    db: Database, cohort_id: int, *, now: datetime | None = None, zone_name: str | None = None
 ) -> document.ScheduleData:
     """Presenters by round for every call; cancelled calls listed without presenters."""
     now = now or datetime.now(UTC)
@@ -226,7 +255,7 @@ def schedule_data(
         rows.append(
             document.ScheduleCall(
                 number=call.number,
-                home_start=_home(call),
+                home_start=_home(call, zone_name),
                 held=call.starts_at < now,
                 cancelled=call.cancelled,
                 presenters=tuple(names.get(p, "") if p is not None else "" for p in chosen),
@@ -239,7 +268,7 @@ def schedule_data(
     )
     return document.ScheduleData(
         cohort=plan.cohort.name,
-        home_city=city_of(plan.cohort.home_tz),
+        home_city=city_of(zone_name or plan.cohort.home_tz),
         calls=tuple(rows),
         not_yet=not_yet,
     )

@@ -204,8 +204,9 @@ def test_roster_lists_people_and_buddy_groups_with_trios() -> None:
     for name in NAMES:
         assert name in text
     assert "p2@x.example" in text and "Pacific/Auckland" in text
-    assert "Chloé Nguyễn & Aroha Ngātai · Mere Tūhoe-Walker & Siobhán O'Connell" in text
-    assert "Chloé Nguyễn, Mere Tūhoe-Walker & Aroha Ngātai (trio)" in text
+    # One pair (or trio) to a line, each after its bullet.
+    assert "• Chloé Nguyễn & Aroha Ngātai • Mere Tūhoe-Walker & Siobhán O'Connell" in text
+    assert "• Chloé Nguyễn, Mere Tūhoe-Walker & Aroha Ngātai (trio)" in text
     assert "After call 3" in text and "1 Oct 2026" in text
 
 
