@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sanctuary_desktop.store.backups import take_backup
 from sanctuary_desktop.store.schema_version import SCHEMA_HEAD, schema_is_newer
-from sanctuary_desktop.store.sqlite_files import create_private, read_header, side_file
+from sanctuary_desktop.store.sqlite_files import (
+    FileKind,
+    create_private,
+    read_header,
+    recognise,
+    side_file,
+)
 
 log = logging.getLogger(__name__)
 
@@ -164,13 +170,12 @@ class Database:
         Only the app's own database, or one with nothing in it, is migrated: another
         program's tables (NotOurDatabase) and a newer schema (SchemaTooNew) are refused
         with nothing written."""
+        self._refuse_foreign()
         current = self.schema_version()
         if current == SCHEMA_HEAD:
             return False
         if current is not None and schema_is_newer(current):
             raise SchemaTooNew(current)
-        if current is None:
-            self._refuse_foreign()
         if self.read_only:
             raise ReadOnlyDatabase("the database is open read-only; it cannot be upgraded")
         if current is not None:
@@ -182,16 +187,21 @@ class Database:
         return True
 
     def _refuse_foreign(self) -> None:
+        """NotOurDatabase unless the database is the app's own, empty, or not there yet.
+        A file is read with the sqlite3 module, read-only, before SQLAlchemy connects (a
+        connection would set WAL mode: a write)."""
         path = self.sqlite_path
-        if path is not None and not path.exists():
+        if path is not None:
+            found = recognise(path)
+            if found.kind is FileKind.FOREIGN:
+                raise NotOurDatabase(found.detail)
             return
-        with self.engine.connect() as conn:
-            tables = [
-                name for name in inspect(conn).get_table_names() if not name.startswith("sqlite_")
-            ]
-        if tables:
-            shown = ", ".join(sorted(tables)[:5])
-            raise NotOurDatabase(f"it holds another program's tables ({shown})")
+        if not self.is_sqlite:
+            with self.engine.connect() as conn:
+                names = inspect(conn).get_table_names()
+            if names and "alembic_version" not in names:
+                shown = ", ".join(sorted(names)[:5])
+                raise NotOurDatabase(f"it holds another program's tables ({shown})")
 
     def backup(self, reason: str) -> Path | None:
         """A consistent copy through SQLite's online backup API, owner-only."""
