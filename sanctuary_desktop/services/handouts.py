@@ -49,35 +49,37 @@ def handout_pdf(
     kind: Handout,
     *,
     paper: PaperSize = PaperSize.A4,
-    facilitator_zone: str | None = None,
+    facilitator_zone: str = "UTC",
+    zone: str | None = None,
     now: datetime | None = None,
 ) -> bytes:
-    """One handout's PDF. Dates and clock times are on ``facilitator_zone``'s clock (the
-    command line's --zone, the app's zone setting), and on the cohort's home clock when
-    it is None; each person's own local time is shown beside them either way."""
+    """One handout's PDF.
+
+    ``zone`` is the clock the protocol card, calendar and schedule give their dates and
+    times on (the command line's --zone); None keeps the cohort's home zone, and each
+    person's own local time is printed beside them either way. ``facilitator_zone``
+    is the harvest's. A zone that is not a time zone is refused, naming the field."""
     kind = Handout(kind)
     now = now or datetime.now(UTC)
-    if facilitator_zone is not None and not is_valid_zone(facilitator_zone):
-        raise ValidationError.single("Time zone", f"{facilitator_zone!r} is not a known time zone")
+    for value in (facilitator_zone, zone):
+        if value is not None and not is_valid_zone(value):
+            raise ValidationError.single("Time zone", f"{value!r} is not a known time zone")
     if kind is Handout.HARVEST:
         cohorts.get_cohort(db, cohort_id)  # an unknown cohort is named the same way
         # Imported here: the harvest is built elsewhere and may be absent in a partial build.
         from sanctuary_desktop.services.harvest import harvest_pdf
 
         return harvest_pdf(
-            db, cohort_id, paper=paper, facilitator_zone=facilitator_zone or "UTC", now=now
+            db, cohort_id, paper=paper, facilitator_zone=zone or facilitator_zone, now=now
         )
     if kind is Handout.PROTOCOL:
-        card = protocol_card_data(db, cohort_id, now=now, zone_name=facilitator_zone)
+        card = protocol_card_data(db, cohort_id, now=now, zone_name=zone)
         return document.protocol_card_pdf(card, paper)
     if kind is Handout.CALENDAR:
-        return document.calendar_pdf(
-            calendar_data(db, cohort_id, zone_name=facilitator_zone), paper
-        )
+        return document.calendar_pdf(calendar_data(db, cohort_id, zone_name=zone), paper)
     if kind is Handout.ROSTER:
         return document.roster_pdf(roster_data(db, cohort_id), paper)
-    schedule = schedule_data(db, cohort_id, now=now, zone_name=facilitator_zone)
-    return document.schedule_pdf(schedule, paper)
+    return document.schedule_pdf(schedule_data(db, cohort_id, now=now, zone_name=zone), paper)
 
 
 def _accepted(plan: CohortPlan) -> list[ParticipantView]:

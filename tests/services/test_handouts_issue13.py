@@ -8,9 +8,11 @@ import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 
 from sanctuary_desktop.domain.cohort import CohortDraft, IntakeStatus, ParticipantDraft
+from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY
 from sanctuary_desktop.export.handouts import (
     CANCELLED_TEXT,
@@ -78,6 +80,13 @@ def test_four_rounds_are_not_called_ninety_minutes_and_are_warned_of(db: Databas
     assert len(page_texts(handout_pdf(db, cohort_id, Handout.PROTOCOL, now=NOW))) == 1
 
 
+def test_a_zone_that_is_not_one_is_refused_by_name(db: Database) -> None:
+    cohort_id = sample(db)
+    with pytest.raises(ValidationError) as caught:
+        handout_pdf(db, cohort_id, Handout.CALENDAR, zone="Mars/Olympus", now=NOW)
+    assert caught.value.for_field("Time zone")
+
+
 def test_zone_is_honoured_by_the_calendar_schedule_and_protocol_card(db: Database) -> None:
     cohort_id = sample(db)
     home = {
@@ -85,8 +94,7 @@ def test_zone_is_honoured_by_the_calendar_schedule_and_protocol_card(db: Databas
         for kind in (Handout.CALENDAR, Handout.SCHEDULE, Handout.PROTOCOL)
     }
     london = {
-        kind: flat(handout_pdf(db, cohort_id, kind, facilitator_zone="Europe/London", now=NOW))
-        for kind in home
+        kind: flat(handout_pdf(db, cohort_id, kind, zone="Europe/London", now=NOW)) for kind in home
     }
     for kind in home:
         assert home[kind] != london[kind], kind
@@ -96,7 +104,10 @@ def test_zone_is_honoured_by_the_calendar_schedule_and_protocol_card(db: Databas
     assert "Thu 17:00" in london[Handout.CALENDAR]
     assert "17:00–18:30 London time" in london[Handout.PROTOCOL]
     assert "17:00 · 5 min" in london[Handout.PROTOCOL]
-    # Without a zone the cohort's home time, as before.
+    # Without a zone the cohort's home time, as before, whatever the facilitator's zone.
+    assert home[Handout.CALENDAR] == flat(
+        handout_pdf(db, cohort_id, Handout.CALENDAR, facilitator_zone="Asia/Tokyo", now=NOW)
+    )
     assert "Times are Vancouver time." in home[Handout.SCHEDULE]
     assert "Home time: Vancouver" in home[Handout.CALENDAR]
 
