@@ -260,7 +260,11 @@ def protocol_card_pdf(data: ProtocolCard, paper: PaperSize = PaperSize.A4) -> by
     story = _card_story(data, styles(scale), width)
     # Only a protocol too long even for the smallest type gets here: shrink it whole.
     fitted = KeepInFrame(width, height, story, mode="shrink")
-    head = DocumentHead("Protocol card", data.cohort, data.call)
+    when = short_date(data.starts_at) if data.starts_at is not None else ""
+    label = data.call
+    if data.starts_at is not None:  # the date goes in the header whole, after the label
+        label = label.removesuffix(f" · {long_date(data.starts_at)}")
+    head = DocumentHead("Protocol card", data.cohort, label, when=when)
     return render(head, [fitted], paper, landscape=landscape)
 
 
@@ -386,7 +390,10 @@ def _card_table(data: ProtocolCard, st: Styles, width: float) -> Table:
     if data.starts_at is not None:
         ends = f" · ends {data.starts_at + timedelta(minutes=data.total_minutes):%H:%M}"
     rows.append([_para(f"Total {data.total_minutes} min{ends}", st.cell_bold), *blank])
-    extra += [("LINEABOVE", (0, total_row), (-1, total_row), 0.75, ACCENT)]
+    extra += [
+        ("LINEABOVE", (0, total_row), (-1, total_row), 0.75, ACCENT),
+        ("SPAN", (0, total_row), (-1, total_row)),
+    ]
     return table(rows, widths, zebra=False, extra=extra)
 
 

@@ -252,7 +252,8 @@ class _CountingCanvas(Canvas):  # type: ignore[misc]  # reportlab has no types
         gap = 6 * mm
         right = " · ".join(part for part in (head.title, head.call) if part)
         tail = f" · {head.when}" if head.when else ""
-        right_room = min(pdfmetrics.stringWidth(right + tail, FONT, 8.5), line * 0.6)
+        # (half a point over, so a text measured in two parts still fits whole)
+        right_room = min(pdfmetrics.stringWidth(right + tail, FONT, 8.5) + 0.5, line * 0.6)
         left_room = max(line - right_room - gap, line * 0.4 - gap)
         self.setFont(FONT_BOLD, 8.5)
         self.setFillColor(ACCENT)

@@ -194,3 +194,9 @@ def test_shared_waking_hours_are_everyone_s_day() -> None:
     )
     assert shared_waking_hours([], hours, on) is None
     assert START.tzinfo is not None
+
+
+def test_a_header_that_fits_is_never_cut() -> None:
+    for label in ("Call 4 of 7", "Call 12 of 12", "Cancelled call", "Kick-off"):
+        for page in page_texts(session_notes_pdf(sample(call_label=label))):
+            assert f"Session notes · {label} · Thu 5 Nov 2026" in page, page[-200:]

@@ -269,3 +269,9 @@ def test_a_roster_handout_from_the_store_prints(db: Database) -> None:
     )
     text = flat(handout_pdf(db, cohort.id, Handout.ROSTER, now=NOW))
     assert "Participants (20)" in text
+
+
+def test_the_protocol_card_header_names_the_call_and_its_date_whole(db: Database) -> None:
+    cohort_id = sample(db)
+    text = flat(handout_pdf(db, cohort_id, Handout.PROTOCOL, now=NOW))
+    assert "Protocol card · Call 5 of 7 · 3 Dec 2026" in text
