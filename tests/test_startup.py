@@ -129,21 +129,34 @@ def test_a_database_that_needs_migrating_starts_without_a_first_look(tmp_path: P
     """An older schema: the first look steps aside, the usual path migrates and opens."""
     import sqlite3
 
-    data = sample_folder(tmp_path)
-    with sqlite3.connect(data / "sanctuary.db") as conn:
-        # Back to schema 0003: without what 0004 adds, so that it can run again.
-        conn.execute("UPDATE alembic_version SET version_num = '0003'")
-        for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-        ).fetchall():
-            conn.execute(f'DROP TRIGGER "{name}"')
-        conn.execute("DROP TABLE notes_fts")
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from sanctuary_desktop.store.database import Database
+    from sanctuary_desktop.store.migrate import alembic_config
+    from sanctuary_desktop.store.schema_version import SCHEMA_HEAD
+
+    data = tmp_path / "profile"
+    data.mkdir(mode=0o700)
+    # The schema as the version before this one made it (the migrations' own way there).
+    db = Database(f"sqlite:///{data / 'sanctuary.db'}")
+    config = alembic_config(db)
+    head = ScriptDirectory.from_config(config).get_revision("head")
+    assert head is not None and isinstance(head.down_revision, str)
+    older = head.down_revision
+    with db.engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, older)
+        conn.commit()
+    db.dispose()
     result = run_python("-c", FIRST_PAINT, "--data-dir", str(data))
     assert "PAINTED" not in result.stdout  # no first look was taken
     with sqlite3.connect(data / "sanctuary.db") as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    conn.close()
+    assert version == (SCHEMA_HEAD,)
     log = (data / "logs" / "sanctuary.log").read_text(encoding="utf-8")
-    assert "database migrated from 0003 to 0004" in log
+    assert f"database migrated from {older} to {SCHEMA_HEAD}" in log
 
 
 def test_a_window_left_on_another_page_opens_there_without_a_first_look(
