@@ -344,7 +344,7 @@ CALLS = Table(
         Column("cancelled", "cancelled mark", Kind.BOOL),
         _text("title", "title", limits.MAX_TITLE),
         _text("notes", "notes"),
-        Column("revision", "revision", Kind.INT, minimum=0),
+        Column("revision", "revision", Kind.INT, minimum=0, maximum=limits.MAX_REVISION),
         _instant("updated_at", "update time"),
     ),
 )
@@ -691,6 +691,9 @@ def _value(raw: object, column: Column, row: str) -> object:
     if kind is Kind.TEXT:
         if column.max_length is not None and len(raw) > column.max_length:
             _damaged(f"{row} has a {column.label} longer than {column.max_length} characters")
+        # A column with a size holds one line: a name, a title, a zone, a key.
+        if column.max_length is not None and not limits.single_line(raw):
+            _damaged(f"{row} has a {column.label} with a line break or a control character")
         return raw
     if kind is Kind.INSTANT:
         instant = _parse_instant(raw)

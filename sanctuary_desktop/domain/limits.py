@@ -8,6 +8,7 @@ Forms, the archive importer and ``check`` all read them from here.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime
 
 FIRST_YEAR = 1900
@@ -24,6 +25,8 @@ MAX_INT = 2**31 - 1
 
 MAX_CALL_MINUTES = 24 * 60
 MAX_YEARS_IN_PRACTICE = 80
+# A call's revision goes up by one each time it moves: room to grow, far below MAX_INT.
+MAX_REVISION = 1_000_000
 
 # Text, in characters: the columns' sizes where a column has one.
 MAX_NAME = 200  # cohort, participant, protocol names; call titles; note stages
@@ -48,3 +51,9 @@ def instant_in_range(value: datetime) -> bool:
 
 def date_in_range(value: date) -> bool:
     return EARLIEST_DATE <= value <= LATEST_DATE
+
+
+def single_line(text: str) -> bool:
+    """Whether ``text`` fits a one-line field: no line break, tab or other control
+    character (a calendar file's name line or a table cell would break on one)."""
+    return not any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text)

@@ -195,6 +195,14 @@ def test_bad_rows_say_which_row_and_what() -> None:
     assert changed(lambda d: d["cohorts"][0].update(name="x" * 201)) == (
         "is damaged: cohort 4 has a name longer than 200 characters"
     )
+    for broken_line in ("Two\nlines", "Tab\there", "Bell\x07", "Line\u2028separator"):
+        assert changed(lambda d, name=broken_line: d["calls"][0].update(title=name)) == (
+            "is damaged: call 3 has a title with a line break or a control character"
+        )
+    # Notes hold many lines: accepted as they are.
+    manifest, content = members(archive_bytes(small()))
+    content["cohorts"][0]["notes"] = "Two\nlines\tand a tab"
+    assert parse_archive(zipped(manifest, content)).cohorts[0].notes == "Two\nlines\tand a tab"
 
 
 def test_too_many_members_or_a_bomb_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
