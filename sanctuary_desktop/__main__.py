@@ -236,8 +236,8 @@ def _restore_offer(folder: DataFolder) -> list[str]:
         return []
     return [
         f"The latest good backup, of {backup.taken_at.astimezone():%d %b %Y, %H:%M}, "
-        f"holds {backup.summary}. To put it back (the file above is kept aside, not "
-        "deleted):",
+        f"holds {backup.summary}. To put it back (whatever is in the data file's place is "
+        "kept aside first, not deleted):",
         f'  sanctuary-desktop --data-dir "{folder.root}" restore "{backup.path}"',
     ]
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sanctuary_desktop.services.opening import OpeningProblem
+from sanctuary_desktop.services.opening import OpeningProblem, Trouble
 
 if TYPE_CHECKING:
     from sanctuary_desktop.store.backups import BackupInfo
@@ -77,10 +77,12 @@ class TroubleDialog(QDialog):
             self.restore_button.setText(
                 f"Restore the backup of {backup.taken_at.astimezone():%d %b %Y, %H:%M}"
             )
-            self.restore_button.setToolTip(
-                f"It holds {backup.summary}. The file that cannot be opened is kept aside, "
-                "not deleted."
+            kept = (
+                "The backups are kept as they are."
+                if problem.trouble is Trouble.MISSING
+                else "The file that cannot be opened is kept aside, not deleted."
             )
+            self.restore_button.setToolTip(f"It holds {backup.summary}. {kept}")
         self.restore_button.setVisible(offer_restore)
         self.folder_button = QPushButton("Open another data folder…")
         self.folder_button.clicked.connect(self.choose_folder)
