@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import NoReturn, TypeVar
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.errors import Collector, FieldError, ValidationError, saveable
 
 DEFAULT_PROTOCOL_KEY = "peer-input-90"
@@ -29,10 +30,10 @@ MAX_MINUTES = 240
 MAX_STAGES = 100
 MAX_PRESENTERS = 20
 MAX_TOTAL_MINUTES = 24 * 60
-MAX_KEY = 64
-MAX_NAME = 200
+MAX_KEY = limits.MAX_KEY
+MAX_NAME = limits.MAX_NAME
 MAX_CUE = 2_000
-MAX_TEXT = 20_000
+MAX_TEXT = limits.MAX_TEXT
 MAX_FILE_BYTES = 1_000_000
 # The timer changes colour when this share of a stage (or turn) is left.
 DEFAULT_WARN_PERCENT = 20
