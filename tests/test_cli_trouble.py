@@ -380,3 +380,51 @@ def test_a_full_disk_is_said_in_plain_words(data: Path, tmp_path: Path) -> None:
     assert HEADLINES[Trouble.DISK_FULL] in result.stdout, result.stdout
     assert "Traceback" not in result.stdout
     assert "UNCHANGED" in result.stdout
+
+
+def as_someone_without_override(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line run by root stripped of the power to ignore permissions, so a
+    folder of another user's is as closed to it as to any user."""
+    return subprocess.run(
+        [
+            "setpriv",
+            "--bounding-set",
+            "-dac_override,-dac_read_search",
+            sys.executable,
+            "-m",
+            "sanctuary_desktop",
+            "--data-dir",
+            str(data),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or shutil.which("setpriv") is None or os.geteuid() != 0,
+    reason="drops root's permission override with setpriv (Linux, as root)",
+)
+def test_a_folder_owned_by_someone_else(data: Path) -> None:
+    other = 65534  # nobody
+    for path in [data, *data.rglob("*")]:
+        os.chown(path, other, other)
+    data.chmod(0o700)
+    before = fingerprint(data)
+    result = as_someone_without_override(data, "list", "cohorts")
+    if result.returncode == 0:
+        pytest.skip("setpriv could not take the override away here")
+    assert_plain_trouble(result, Trouble.NO_ACCESS)
+    # Readable by all, writable by its owner only: reading works, writing is named.
+    for path in [data, data / "backups", data / "logs"]:
+        path.chmod(0o755)
+    for path in [data / DATABASE, *(data / "backups").iterdir()]:
+        path.chmod(0o644)
+    result = as_someone_without_override(data, "list", "cohorts")
+    assert result.returncode == 0 and "Tending the Commons" in result.stdout, result.stderr
+    assert_plain_trouble(as_someone_without_override(data, "demo"), Trouble.READ_ONLY)
+    assert fingerprint(data) == before
