@@ -59,7 +59,7 @@ sys.exit(main(sys.argv[1:]))
 RESUME = """
 import sys
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sanctuary_desktop.ui import main_window
 
 CALL = int(sys.argv.pop())
@@ -76,7 +76,12 @@ def resume(self):
             snap = window.snapshot
             print("SHOWN", snap.index, snap.at.isoformat(), window.countdown.text(), flush=True)
             print("NOTES", window.notes.notes_model.rowCount(), flush=True)
-            self.close()
+            self.close()  # the call is running: the live window asks how to leave it
+            leave = window.leave_box
+            print("ASKED", leave is not None and leave.isVisible(), flush=True)
+            if leave is not None:
+                keep = QMessageBox.ButtonRole.ActionRole  # the timer keeps time
+                next(b for b in leave.buttons() if leave.buttonRole(b) is keep).click()
             QApplication.instance().quit()
             return
         QTimer.singleShot(20, step)
@@ -134,6 +139,7 @@ def test_a_killed_live_call_resumes_at_the_right_time_with_its_notes(tmp_path: P
     index, at, countdown = int(shown[1]), datetime.fromisoformat(shown[2]), shown[3]
     assert index == 1  # the stage it was on when it was killed
     assert "NOTES 1" in out
+    assert "ASKED True" in out  # quitting mid-call asked first
 
     db = Database(f"sqlite:///{data / 'sanctuary.db'}")
     run = live.open_live(db, call.id).value
