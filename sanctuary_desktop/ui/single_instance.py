@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import logging
 import os
 import stat
@@ -53,6 +54,7 @@ def channel_name(folder: Path) -> str:
     return str(private_runtime_folder() / name)
 
 
+@functools.cache
 def private_runtime_folder() -> Path:
     """A folder only this user can write to, for the socket: Qt's runtime location
     ($XDG_RUNTIME_DIR, which Qt checks), if it is this user's and closed to others; else

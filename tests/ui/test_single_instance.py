@@ -133,6 +133,10 @@ def test_a_squatted_temporary_folder_is_not_used(
     squatted = tmp_path / f"sanctuary-desktop-{os.getuid()}"
     squatted.mkdir()
     squatted.chmod(0o777)
-    chosen = single_instance.private_runtime_folder()
+    single_instance.private_runtime_folder.cache_clear()
+    try:
+        chosen = single_instance.private_runtime_folder()
+    finally:
+        single_instance.private_runtime_folder.cache_clear()
     assert chosen != squatted and chosen.parent == tmp_path
     assert chosen.stat().st_mode & 0o777 == 0o700
