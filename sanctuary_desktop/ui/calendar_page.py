@@ -53,7 +53,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QToolTip,
     QVBoxLayout,
@@ -66,7 +65,7 @@ from sanctuary_desktop.domain.zones import city_of, zone
 from sanctuary_desktop.services import calls
 from sanctuary_desktop.services.views import CallView, Topic
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.tables import ROW_ROLE, Column, Index, RowsModel
+from sanctuary_desktop.ui.tables import ROW_ROLE, Column, Index, RowsModel, table_view
 from sanctuary_desktop.ui.theme import ACCENT, TEXT_MUTED
 
 WEEKDAYS = WEEKDAY_NAMES
@@ -975,7 +974,7 @@ class CalendarPage(QWidget):
             Column("Status", self._status_text, foreground=self._status_color),
         ]
         self.agenda_model = AgendaModel(columns, self)
-        view = QTableView()
+        view = table_view()
         view.setModel(self.agenda_model)
         view.setAccessibleName("Agenda of calls")
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -29,7 +29,7 @@ from sanctuary_desktop.services import archive, backups
 from sanctuary_desktop.services.archive import ArchivePreview, ImportChoice, ImportResult
 from sanctuary_desktop.services.backups import BackupInfo
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.tables import Column, RowsModel
+from sanctuary_desktop.ui.tables import Column, RowsModel, table_view
 from sanctuary_desktop.ui.theme import WARN
 from sanctuary_desktop.ui.widgets import ERROR_COLOR, ask_to_confirm
 
@@ -156,7 +156,7 @@ class RestoreDialog(QDialog):
                 Column("Holds", lambda b: b.summary if b.ok else f"cannot be read: {b.problem}"),
             ]
         )
-        self.table = QTableView()
+        self.table = table_view()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)

@@ -445,7 +445,7 @@ class TimeZonesTab(QWidget):
         same_cohort = self.plan is not None and self.plan.cohort.id == plan.cohort.id
         self.plan = plan
         now = self.ctx.clock()
-        self._upcoming = [c for c in plan.calls if not c.cancelled and c.starts_at > now]
+        self._upcoming = [c for c in plan.calls if not c.cancelled and not c.is_held(now)]
         if not same_cohort:
             self._date_chosen = False
             for label in (self.planner_feedback, self.suggestions_feedback):

@@ -44,3 +44,25 @@ def test_tab_leaves_every_table_of_the_cohort_tabs_and_protocols(
     settle(qtbot, ctx)
     tables = protocols.findChildren(QTableView)
     assert tables and not any(t.tabKeyNavigation() for t in tables)
+
+
+def test_no_table_anywhere_traps_the_tab_key(qtbot: QtBot, ctx: AppContext) -> None:
+    from sanctuary_desktop.ui.data_dialogs import RestoreDialog
+
+    add_sample(ctx)
+    window = open_window(qtbot, ctx)
+    page = window.cohorts_page
+    qtbot.waitUntil(lambda: page.plan is not None)
+    page.tabs.setCurrentWidget(page.zones_tab)
+    roots: list[QWidget] = [window.cohorts_page, window.calendar_page, window.protocols_page]
+    dialog = RestoreDialog(ctx)
+    qtbot.addWidget(dialog)
+    roots.append(dialog)
+    settle(qtbot, ctx)
+    trapping = [
+        t.accessibleName() or type(t.parent()).__name__
+        for root in roots
+        for t in root.findChildren(QTableView)
+        if t.tabKeyNavigation()
+    ]
+    assert trapping == []
