@@ -65,7 +65,7 @@ $(DIST_STAMP): pyproject.toml constraints.txt
 dist: $(DIST_STAMP)
 	# The app as its wheel installs it, fresh from the sources.
 	$(DIST_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall .
-	rm -rf $(APP_DIR) build/pyinstaller build/icons
+	rm -rf $(APP_DIR) build/icons
 	QT_QPA_PLATFORM=offscreen $(DIST_VENV)/bin/pyinstaller --noconfirm --log-level WARN \
 		--distpath dist --workpath build/pyinstaller packaging/sanctuary-desktop.spec
 	$(DIST_VENV)/bin/python packaging/make_tarball.py $(APP_DIR) build/icons $(TARBALL)
