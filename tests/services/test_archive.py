@@ -390,6 +390,25 @@ def altered(good: bytes, how: str) -> bytes:
         del data["calls"][2]["starts_at"]
     elif how == "participant of no cohort":
         data["participants"][0]["cohort_id"] = 4242
+    elif how == "call in year 1":
+        data["calls"][2]["starts_at"] = "0001-01-01T12:00:00Z"
+    elif how == "call in year 9999":
+        data["calls"][2]["starts_at"] = "9999-12-31T10:00:00Z"
+    elif how == "someone twice in a cycle":
+        member = data["buddy_members"][0]
+        group = data["buddy_groups"][0]
+        other = next(
+            g
+            for g in data["buddy_groups"]
+            if g["cycle_id"] == group["cycle_id"] and g["id"] != member["group_id"]
+        )
+        data["buddy_members"].append(
+            {"group_id": other["id"], "participant_id": member["participant_id"]}
+        )
+    elif how == "timer events out of order":
+        run = data["live_events"][0]["run_id"]
+        events = {e["seq"]: e for e in data["live_events"] if e["run_id"] == run}
+        events[2]["at"], events[3]["at"] = events[3]["at"], events[2]["at"]
     return rezipped(manifest, data)
 
 
@@ -417,6 +436,24 @@ BAD_FILES = {
         lambda good: altered(good, "participant of no cohort"),
         "is damaged: participant {person} belongs to cohort 4242, which is missing",
     ),
+    "call in year 1": (
+        lambda good: altered(good, "call in year 1"),
+        "is damaged: call {call} has a start time outside the years between 1900 and 2199"
+        " (0001-01-01T12:00:00+00:00)",
+    ),
+    "call in year 9999": (
+        lambda good: altered(good, "call in year 9999"),
+        "is damaged: call {call} has a start time outside the years between 1900 and 2199"
+        " (9999-12-31T10:00:00+00:00)",
+    ),
+    "someone twice in a cycle": (
+        lambda good: altered(good, "someone twice in a cycle"),
+        "is damaged: buddy cycle {cycle} has participant {member} in more than one group",
+    ),
+    "timer events out of order": (
+        lambda good: altered(good, "timer events out of order"),
+        "is damaged: live run {run} has timer event 3 earlier than the one before",
+    ),
     "zip bomb": (
         lambda good: zipped({"manifest.json": b"{}", "data.json": b"\0" * (3 * 1024 * 1024)}),
         "is too large to open safely (data.json unpacks to more than 200 MB)",
@@ -437,7 +474,16 @@ def test_a_bad_file_is_named_and_changes_nothing(
     path = tmp_path / "bad.zip"
     path.write_bytes(make(good_path.read_bytes()))
     _, data = members_of(good_path.read_bytes())
-    expected = message.format(call=data["calls"][2]["id"], person=data["participants"][0]["id"])
+    first_group = next(
+        g for g in data["buddy_groups"] if g["id"] == data["buddy_members"][0]["group_id"]
+    )
+    expected = message.format(
+        call=data["calls"][2]["id"],
+        person=data["participants"][0]["id"],
+        cycle=first_group["cycle_id"],
+        member=data["buddy_members"][0]["participant_id"],
+        run=data["live_events"][0]["run_id"],
+    )
     cohorts.delete_cohort(db, cohort_id)  # so a good file would be imported, not skipped
     before = counts(db)
     for attempt in (
