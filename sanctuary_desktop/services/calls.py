@@ -20,7 +20,7 @@ from sanctuary_desktop.services.views import (
     check_unchanged,
 )
 from sanctuary_desktop.store.database import Database
-from sanctuary_desktop.store.models import Call, Cohort
+from sanctuary_desktop.store.models import Call, Cohort, utc_now
 
 MAX_CALL_MINUTES = 24 * 60
 
@@ -85,7 +85,8 @@ def generate_series(
         if replace_planned:
             now = datetime.now(UTC)
             for call in list(cohort.calls):
-                if call.starts_at > now:
+                finished = call.live_run is not None and call.live_run.finished_at is not None
+                if call.starts_at > now and not finished:  # a call run early stays held
                     session.delete(call)
             session.flush()
         for start in starts:
@@ -172,7 +173,11 @@ def set_cancelled(db: Database, call_id: int, cancelled: bool) -> Outcome[CallVi
 
 def delete_call(db: Database, call_id: int) -> Outcome[int]:
     with db.unit_of_work() as session:
-        session.delete(load_call(session, call_id))
+        call = load_call(session, call_id)
+        # The others are numbered again ("Call 6 of 6"): the cohort's change time is what
+        # raises their calendar SEQUENCE, so calendars take the new titles.
+        load_cohort(session, call.cohort_id).updated_at = utc_now()
+        session.delete(call)
         return Outcome.of(call_id, Topic.CALLS)
 
 

@@ -109,7 +109,9 @@ def protocol_card_data(
     upcoming = [
         c
         for c in plan.calls
-        if not c.cancelled and c.starts_at + timedelta(minutes=c.minutes) > now
+        if not c.cancelled
+        and c.run_finished_at is None
+        and c.starts_at + timedelta(minutes=c.minutes) > now
     ]
     items: tuple[AgendaItem, ...]
     if upcoming:
@@ -250,7 +252,7 @@ def schedule_data(
         for person in chosen:
             if person is None or person not in names:
                 continue
-            if call.starts_at < now:
+            if call.is_held(now):
                 presented.add(person)
             else:
                 planned_turn.setdefault(person, call.number)
@@ -258,7 +260,7 @@ def schedule_data(
             document.ScheduleCall(
                 number=call.number,
                 home_start=_home(call, zone_name),
-                held=call.starts_at < now,
+                held=call.is_held(now),
                 cancelled=call.cancelled,
                 presenters=tuple(names.get(p, "") if p is not None else "" for p in chosen),
             )

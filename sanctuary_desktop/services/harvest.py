@@ -45,7 +45,7 @@ def harvest_data(db: Database, cohort_id: int, *, now: datetime | None = None) -
     cohort = plan.cohort
     people = {p.id: p.name for p in plan.participants if p.status is IntakeStatus.ACCEPTED}
     planned = [c for c in plan.calls if not c.cancelled]
-    held = [c for c in planned if c.starts_at < now]
+    held = [c for c in planned if c.is_held(now)]
 
     notes: list[tuple[str, NoteView]] = []
     attendance: list[CallAttendance] = []

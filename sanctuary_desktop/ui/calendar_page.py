@@ -178,7 +178,7 @@ def call_status(call: CallView, now: datetime, zone_name: str) -> str:
     if call.cancelled:
         return "Cancelled"
     end = call.starts_at + timedelta(minutes=call.minutes)
-    if end <= now:
+    if end <= now or call.run_finished_at is not None:
         return "Past"
     if call.starts_at <= now:
         return "Now"

@@ -42,6 +42,7 @@ from sanctuary_desktop.domain.schedule import (
 )
 from sanctuary_desktop.domain.timeplan import Band, LocalSlot, local_slots
 from sanctuary_desktop.domain.zones import city_of, zone
+from sanctuary_desktop.export.files import safe_file_name
 from sanctuary_desktop.services import calls
 from sanctuary_desktop.services.views import CallView, ChangedSince, CohortPlan
 from sanctuary_desktop.ui.context import AppContext
@@ -735,9 +736,9 @@ class CallsTab(QWidget):
         call = self.selected() if only_selected else None
         if self.plan is None or (only_selected and call is None):
             return
-        safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in self.plan.cohort.name)
-        what = call.label if call else "calls"
-        suggested = Path.home() / f"{safe.strip() or 'cohort'} {what}.ics"
+        suggested = Path.home() / safe_file_name(
+            self.plan.cohort.name, call.label if call else "calls", suffix=".ics", fallback="calls"
+        )
         dialog = QFileDialog(self, "Export calls to a calendar file", str(suggested))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter("Calendar files (*.ics)")

@@ -51,6 +51,7 @@ from sanctuary_desktop.domain.protocols import (
     StopKind,
     ordered_bells,
 )
+from sanctuary_desktop.export.files import safe_file_name
 from sanctuary_desktop.services import protocol_library
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.database import Database
@@ -942,8 +943,9 @@ class ProtocolsPage(QWidget):
     def choose_export_file(self) -> None:
         if self.current is None:
             return
-        safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in self.current.name)
-        suggested = Path.home() / f"{safe.strip() or 'protocol'}.json"
+        suggested = Path.home() / safe_file_name(
+            self.current.name, suffix=".json", fallback="protocol"
+        )
         dialog = QFileDialog(self, "Export protocol to share", str(suggested))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter("Protocol files (*.json)")

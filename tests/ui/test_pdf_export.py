@@ -87,7 +87,7 @@ def test_printing_sends_every_page(qtbot: QtBot, ctx: AppContext, tmp_path: Path
 
 def test_file_names_are_safe() -> None:
     assert file_name("Kōwhai / circle", "Call 3 of 7", "session notes") == (
-        "Kōwhai _ circle Call 3 of 7 session notes.pdf"
+        "Kōwhai - circle Call 3 of 7 session notes.pdf"
     )
     assert file_name("", "") == "document.pdf"
-    assert file_name("a:b*c?") == "a_b_c.pdf"
+    assert file_name("a:b*c?") == "a - b c.pdf"
