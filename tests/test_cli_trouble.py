@@ -428,3 +428,19 @@ def test_a_folder_owned_by_someone_else(data: Path) -> None:
     assert result.returncode == 0 and "Tending the Commons" in result.stdout, result.stderr
     assert_plain_trouble(as_someone_without_override(data, "demo"), Trouble.READ_ONLY)
     assert fingerprint(data) == before
+
+
+def test_the_restore_the_trouble_offers_brings_the_data_back(data: Path) -> None:
+    (data / DATABASE).write_bytes(b"")
+    backups_before = fingerprint(data / "backups")
+    result = cli(data, "list", "cohorts")
+    assert_plain_trouble(result, Trouble.EMPTY)
+    offered = next(line for line in result.stderr.splitlines() if " restore " in line)
+    backup = offered.rsplit(" restore ", 1)[1].strip().strip('"')
+    restored = cli(data, "restore", backup)
+    assert restored.returncode == 0, restored.stderr
+    result = cli(data, "list", "cohorts")
+    assert result.returncode == 0 and "Tending the Commons" in result.stdout, result.stderr
+    # Every backup that was there is still there, byte for byte.
+    after = fingerprint(data / "backups")
+    assert {name: after[name] for name in backups_before} == backups_before
