@@ -52,7 +52,7 @@ from sanctuary_desktop.store.schema_version import SCHEMA_HEAD
 SHOWN = 5  # offenders named in a detail; the rest are counted
 
 Check = tuple[str, bool, str]
-Rule = Callable[[Database, Connection], tuple[bool, str]]
+SqlCheck = Callable[[Database, Connection], tuple[bool, str]]
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,7 @@ def check(db: Database) -> CheckReport:
     return CheckReport(tuple(checks))
 
 
-def _run(
-    name: str, db: Database, rule: Callable[[Database, Connection], tuple[bool, str]]
-) -> Check:
+def _run(name: str, db: Database, rule: SqlCheck) -> Check:
     try:
         with _reader(db) as conn:
             passed, detail = rule(db, conn)
