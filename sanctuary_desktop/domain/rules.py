@@ -360,7 +360,9 @@ def _replay_problems(
 ) -> Iterator[str]:
     row = f"live run {run.id}"
     if not items:
-        yield f"{row} has no stages"
+        # Not started: opening it live takes the call's agenda afresh.
+        if events:
+            yield f"{row} has timer events but no stages"
         return
     timer = _Replay(items, run.scheduled_start, run.call_minutes)
     for event in events:

@@ -305,3 +305,12 @@ def test_a_run_left_open_on_a_cancelled_call_is_refused() -> None:
 def test_every_rule_has_its_own_name() -> None:
     names = [rule.name for rule in RULES]
     assert len(names) == len(set(names))
+
+
+def test_a_started_run_needs_stages_and_one_not_started_does_not() -> None:
+    started = cohort_archive(RUN)
+    empty = replace(started, live_runs=(replace(started.live_runs[0], items="[]"),))
+    assert refusal(empty) == "is damaged: live run 3 has timer events but no stages"
+    waiting = cohort_archive()
+    unstarted = replace(waiting, live_runs=(replace(waiting.live_runs[0], items="[]"),))
+    assert parse_archive(archive_bytes(unstarted)) == unstarted
