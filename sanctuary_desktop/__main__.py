@@ -118,6 +118,11 @@ def run_headless(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output was piped to a program that stopped reading
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # the one place a command's trouble is put into words
         return report_trouble(error, context, verbose=args.verbose)
 
@@ -213,6 +218,9 @@ def _trouble_lines(error: BaseException, context: _Context) -> list[str]:
             first = str(error).strip().splitlines()
             return [f"Something went wrong: {first[0] if first else type(error).__name__}."]
     folder = context.folder
+    outside = _file_outside_the_data(error, folder, getattr(context.args, "output", None))
+    if outside is not None:  # an output file or an archive, not the data: say which
+        return [outside]
     problem = diagnose(error, folder.database if folder is not None else None)
     lines = [problem.headline, problem.advice]
     if folder is not None and not context.server:
@@ -222,6 +230,26 @@ def _trouble_lines(error: BaseException, context: _Context) -> list[str]:
     if problem.restoring_helps and folder is not None and not context.server:
         lines.extend(_restore_offer(folder))
     return lines
+
+
+def _file_outside_the_data(
+    error: BaseException, folder: DataFolder | None, output: Path | None
+) -> str | None:
+    """A sentence for a file the command wrote or read outside the data folder (the
+    output file rather than the temporary name it is written through)."""
+    import errno
+    import sqlite3
+
+    if not isinstance(error, OSError) or isinstance(error, sqlite3.Error) or not error.filename:
+        return None
+    path = Path(str(error.filename)).absolute()
+    if folder is not None and path.is_relative_to(folder.root):
+        return None
+    if output is not None and path.parent == output.absolute().parent:
+        path = output.absolute()
+    if error.errno == errno.ENOSPC:
+        return f"The disk is full: {path} could not be written. Free some space, then try again."
+    return f"{path} could not be written: {error.strerror or error}."
 
 
 def _restore_offer(folder: DataFolder) -> list[str]:

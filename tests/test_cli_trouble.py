@@ -444,3 +444,15 @@ def test_the_restore_the_trouble_offers_brings_the_data_back(data: Path) -> None
     # Every backup that was there is still there, byte for byte.
     after = fingerprint(data / "backups")
     assert {name: after[name] for name in backups_before} == backups_before
+
+
+def test_an_output_file_that_cannot_be_written_is_named(data: Path) -> None:
+    target = data.parent / "no such folder" / "calls.ics"
+    before = fingerprint(data)
+    cohort = cli(data, "list", "cohorts").stdout.split()[0]
+    result = cli(data, "export", "ics", "--cohort", cohort, "-o", str(target))
+    said = result.stdout + result.stderr
+    assert result.returncode == 2 and "Traceback" not in said, said
+    assert f"{target} could not be written" in result.stderr
+    assert HEADLINES[Trouble.UNKNOWN] not in result.stderr  # not the data's trouble
+    assert fingerprint(data) == before
