@@ -164,7 +164,7 @@ def open_database(db: Database) -> Database:
     OpeningProblem. A read-only Database is checked, never made or migrated: NeedsWriting
     says when it would have to be."""
     try:
-        version = _recognised_version(db) if db.is_sqlite else _server_version(db)
+        version = _recognised_version(db) if db.is_sqlite else db.schema_version()
         if version is not None and schema_is_newer(version):
             raise OpeningProblem(
                 Trouble.NEWER, f"(schema {version}; this version reads {SCHEMA_HEAD})"
@@ -240,10 +240,6 @@ def _refuse_read_only(db: Database) -> None:
             raise OpeningProblem(Trouble.READ_ONLY, f"{folder} is read-only")
     if path.is_file() and not os.access(path, os.W_OK):
         raise OpeningProblem(Trouble.READ_ONLY, f"{path.name} is read-only")
-
-
-def _server_version(db: Database) -> str | None:
-    return db.schema_version()
 
 
 def _quick_check(db: Database) -> None:
