@@ -164,6 +164,8 @@ class MainWindow(QMainWindow):
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.closed.connect(self.live_windows.pop)
             self.live_windows[call_id] = window
+            # While the call is under way the status bar says so, and brings it back.
+            self.statusBar().addPermanentWidget(window.status_badge())
         window.show()
         window.raise_()
         window.activateWindow()
@@ -178,12 +180,21 @@ class MainWindow(QMainWindow):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Resume the live call",
-            f"{run.cohort_name} · {run.call_label} was still running when the app closed "
-            f"(started {run.started_at.astimezone(home):%a %d %b, %H:%M}).",
+            (
+                f"{run.cohort_name} · {run.call_label} was paused when the app closed "
+                f"(paused at {run.paused_at.astimezone(home):%H:%M})."
+                if run.paused_at is not None
+                else f"{run.cohort_name} · {run.call_label} was still running when the app "
+                f"closed (started {run.started_at.astimezone(home):%a %d %b, %H:%M})."
+            ),
             QMessageBox.StandardButton.NoButton,
             self,
         )
-        box.setInformativeText("Its timer kept time. Open it again?")
+        box.setInformativeText(
+            "It waits where it was paused. Open it again?"
+            if run.paused
+            else "Its timer kept time. Open it again?"
+        )
         resume = box.addButton("Resume the call", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(resume)
@@ -356,6 +367,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for window in list(self.live_windows.values()):
+            if not window.ask_to_quit(self.close):  # a running call asks first
+                event.ignore()
+                return
             window.close()
         self.save_state()
         super().closeEvent(event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import traceback
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+from shiboken6 import Shiboken
 
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services.runner import ServiceRunner
@@ -74,6 +76,12 @@ class ServiceClient(QObject):
             # The frames would keep the database and its connections alive until
             # interpreter exit; the log and the dialog need only the text.
             traceback.clear_frames(error.__traceback__)
+        if not (_still_there(then) and _still_there(failed)):
+            # The widget that asked was closed while the answer was on its way: nobody to
+            # show it to. What changed is still announced below, for the rest of the app.
+            then = failed = None
+            if isinstance(error, ValidationError):
+                return
         if isinstance(error, ValidationError):
             if failed is not None:
                 failed(error)
@@ -91,3 +99,12 @@ class ServiceClient(QObject):
             result = result.value
         if then is not None:
             then(result)
+
+
+def _still_there(callback: Callable[..., Any] | None) -> bool:
+    """False when the callback is a method (or a partial of one) of a Qt object that has
+    been deleted: a page or dialog closed before its answer came back."""
+    while isinstance(callback, functools.partial):
+        callback = callback.func
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or Shiboken.isValid(owner)

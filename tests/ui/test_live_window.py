@@ -653,3 +653,60 @@ def test_quitting_the_app_mid_call_asks_and_leaves_the_timer_as_told(
     assert last is (Action.START if answer == "keep" else Action.PAUSE)
     (run,) = ctx.services.runner.submit(live.unfinished_runs).result()
     assert run.paused is (answer == "pause")
+
+
+def test_the_main_window_shows_a_call_under_way_and_cancel_keeps_the_app_open(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from sanctuary_desktop.ui.live_window import LiveBadge
+    from sanctuary_desktop.ui.main_window import MainWindow
+
+    call_id, starts = next_call(ctx)
+    clock = ManualClock(starts)
+    ctx.clock = clock
+    main = MainWindow(ctx)
+    qtbot.addWidget(main)
+    main.show()
+    settle(qtbot, ctx)
+    window = main.open_live(call_id)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    settle(qtbot, ctx)
+    [badge] = main.statusBar().findChildren(LiveBadge)
+    assert not badge.isVisible(), "nothing under way before the start"
+    press(qtbot, window, "Space")
+    clock.advance(30)
+    window.refresh()
+    assert badge.isVisible() and "is running" in badge.text()
+    main.close()
+    box = window.leave_box
+    assert box is not None and box.isVisible()
+    next(b for b in box.buttons() if box.buttonRole(b) is QMessageBox.ButtonRole.RejectRole).click()
+    settle(qtbot, ctx)
+    assert main.isVisible() and window.isVisible(), "Cancel keeps the app and the call"
+    assert window.running
+
+
+def test_a_call_left_paused_is_offered_as_paused(qtbot: QtBot, ctx: AppContext) -> None:
+    from sanctuary_desktop.ui.main_window import MainWindow
+
+    call_id, starts = next_call(ctx)
+    clock = ManualClock(starts)
+    ctx.clock = clock
+    window = LiveWindow(ctx, call_id)
+    qtbot.addWidget(window)
+    window.show()
+    settle(qtbot, ctx)
+    press(qtbot, window, "Space")
+    clock.advance(60)
+    press(qtbot, window, "Space")
+    settle(qtbot, ctx)
+    runs = ctx.services.runner.submit(live.unfinished_runs).result()
+    main = MainWindow(ctx)
+    qtbot.addWidget(main)
+    main.offer_to_resume(runs)
+    box = main.resume_box
+    assert "was paused when the app closed" in box.text()
+    assert "kept time" not in box.informativeText()
+    box.close()

@@ -29,3 +29,28 @@ def test_an_answer_ready_at_once_is_still_delivered_later(qtbot: QtBot) -> None:
     assert not client.idle
     qtbot.waitUntil(lambda: answers == [42], timeout=2000)
     assert client.idle
+
+
+def test_an_answer_for_a_closed_widget_is_dropped_but_its_changes_announced(
+    qtbot: QtBot,
+) -> None:
+    from functools import partial
+
+    from PySide6.QtWidgets import QLabel
+    from shiboken6 import Shiboken
+
+    from sanctuary_desktop.services.views import Outcome, Topic
+
+    events = Events()
+    announced: list[frozenset[Topic]] = []
+    events.data_changed.connect(announced.append)
+    client = ServiceClient(FinishedAtOnce(), events)  # type: ignore[arg-type]
+    closed, kept = QLabel(), QLabel()
+    qtbot.addWidget(kept)
+    client.call(lambda _db: Outcome.of("gone", Topic.CALLS), then=closed.setText)
+    client.call(lambda _db: "partial", then=partial(closed.setText))
+    client.call(lambda _db: "here", then=kept.setText)
+    Shiboken.delete(closed)
+    qtbot.waitUntil(lambda: client.idle, timeout=2000)
+    assert kept.text() == "here"
+    assert announced == [frozenset({Topic.CALLS})]
