@@ -113,6 +113,39 @@ def test_the_command_line_is_a_console_script_and_the_app_has_a_gui_launcher(
     assert sections["gui_scripts"] == {"sanctuary-desktop-gui": "sanctuary_desktop.__main__:main"}
 
 
+FIND_RESOURCES = """
+import importlib.resources, sys
+import sanctuary_desktop
+files = importlib.resources.files("sanctuary_desktop.resources")
+print(sanctuary_desktop.__file__)
+print(files.joinpath("protocols.json").is_file(), (files / "fonts" / "DejaVuSans.ttf").is_file())
+"""
+
+
+def test_an_editable_install_maps_the_resources_into_the_package(tmp_path: Path) -> None:
+    """What `make run` and `make test` make: resources/ is sanctuary_desktop.resources,
+    from the checkout's folder (where the sources come first on sys.path) and from
+    anywhere else. The package itself imports nothing, so no dependency is needed."""
+    env = tmp_path / "env"
+    venv.create(env, with_pip=True, symlinks=True)
+    python = env / "bin" / "python"
+    pip(python, "install", "--quiet", "--no-deps", "--no-compile", "-e", str(ROOT))
+    for cwd in (ROOT, tmp_path):
+        result = subprocess.run(
+            [str(python), "-c", FIND_RESOURCES],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=offscreen_env(),
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        package, found = result.stdout.splitlines()
+        assert Path(package).parent == ROOT / "sanctuary_desktop"
+        assert found == "True True", cwd
+
+
 def test_the_run_dependencies_hold_no_build_or_test_tool() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     run = " ".join(project["dependencies"]).lower()
