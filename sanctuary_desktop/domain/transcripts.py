@@ -56,7 +56,8 @@ from sanctuary_desktop.domain.timer import LiveEvent, LiveTimer, Phase
 
 FIELD = "Transcript"
 OFFSET_FIELD = "Clock offset"
-MAX_TRANSCRIPT_BYTES = 20 * 1024 * 1024  # a 3-hour call is about 300 KB
+MAX_TRANSCRIPT_BYTES = 8 * 1024 * 1024  # a 3-hour call is 250 to 500 KB; a day, 4 MB
+MAX_LINES = 200_000  # a day of Teams cues is about 70,000 lines
 MAX_PASSAGES = 100_000
 MAX_PROBLEMS = 500  # kept one by one; ``Transcript.problem_count`` counts them all
 MAX_SPEAKER = MAX_NAME
@@ -125,8 +126,9 @@ class Transcript:
 # writes it. Digits are bounded so no number is ever large.
 _TIME = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,:](\d{1,3}))?"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
+# Tags end at the first "<" or ">" after their own, so text full of "<" stays linear.
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?(?:[ \t]+([^<>]*))?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")
 _TIME_LIKE = re.compile(r"^\s*\d{1,3}:\d{2}[:.,]\d")
 _ZOOM_HEAD = re.compile(
     r"^\[(?P<name>[^\]]{1,300})\]\s+(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})"
@@ -138,7 +140,7 @@ _MEET_NOTICE = ("this editable transcript was computer generated",)
 _MEET_TITLE = re.compile(r"\s-\s*transcript$", re.IGNORECASE)
 # "Name: text", or "名前：text" (a full-width colon needs no space after it).
 _SPEAKER = re.compile(
-    r"^(?P<name>[^:：]{1,80}?)\s*~?\s*(?::(?:\s+|$)|：\s*)(?P<text>.*)$", re.DOTALL
+    r"^(?P<name>[^:：]{1,80}?)(?:\s*~)?\s*(?::(?:\s+|$)|：\s*)(?P<text>.*)$", re.DOTALL
 )
 _NOT_IN_NAMES = frozenset('?!;"“”<>{}=/\\@#*')
 _TEAMS_ID = re.compile(r"^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}/\d+-\d+$")
@@ -150,20 +152,21 @@ class _Collector:
         self.passages: list[Passage] = []
         self.problems: list[Problem] = []
         self.problem_count = 0
+        self.voices = 0  # voice tags read: each can be a passage, so they count as one
 
     def problem(self, line: int, message: str) -> None:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(line, message))
+        elif not self.passages:
+            raise _not_a_transcript(self.problems)  # that many bad lines and no good one
 
     def add(self, passage: Passage) -> None:
         """Keep a passage that passes the limits, or say why not."""
         if not passage.text:
             return  # a blank cue or an empty paragraph: nothing was said
         if len(self.passages) >= MAX_PASSAGES:
-            raise ValidationError.single(
-                FIELD, f"has more than {MAX_PASSAGES:,} passages; is this one call?"
-            )
+            raise _too_many()
         if passage.start > LATEST_OFFSET:
             self.problem(passage.line, "starts more than a day into the recording")
         elif passage.end < passage.start:
@@ -182,6 +185,8 @@ def parse_transcript(data: bytes) -> Transcript:
         raise ValidationError.single(FIELD, f"is larger than {_megabytes()}; is this one call?")
     text, encoding = _decode(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) > MAX_LINES:
+        raise ValidationError.single(FIELD, f"has more than {MAX_LINES:,} lines; is this one call?")
     if not any(line.strip() for line in lines):
         raise ValidationError.single(FIELD, f"is empty; {EXPECTED}")
     kind = _detect(lines)
@@ -194,8 +199,7 @@ def parse_transcript(data: bytes) -> Transcript:
     elif kind is TranscriptFormat.MEET_TEXT:
         _read_meet_text(lines, out)
     if kind is None or not out.passages:
-        first = f" ({out.problems[0]})" if out.problems else ""
-        raise ValidationError.single(FIELD, f"is not a transcript{first}; {EXPECTED}")
+        raise _not_a_transcript(out.problems)
     return Transcript(
         format=kind,
         encoding=encoding,
@@ -204,6 +208,17 @@ def parse_transcript(data: bytes) -> Transcript:
         problem_count=out.problem_count,
         clock_start=clock,
     )
+
+
+def _too_many() -> ValidationError:
+    return ValidationError.single(
+        FIELD, f"has more than {MAX_PASSAGES:,} passages; is this one call?"
+    )
+
+
+def _not_a_transcript(problems: Sequence[Problem]) -> ValidationError:
+    first = f" ({problems[0]})" if problems else ""
+    return ValidationError.single(FIELD, f"is not a transcript{first}; {EXPECTED}")
 
 
 def _megabytes() -> str:
@@ -258,7 +273,7 @@ def _detect(lines: Sequence[str]) -> TranscriptFormat | None:
     cues = zoom = meet = 0
     for line in lines[:2000]:
         stripped = _strip(line)
-        if "-->" in stripped:
+        if "-->" in stripped and (_TIMING.match(stripped) or _TIME_LIKE.match(stripped)):
             cues += 1
         elif _ZOOM_HEAD.match(stripped):
             zoom += 1
@@ -269,13 +284,13 @@ def _detect(lines: Sequence[str]) -> TranscriptFormat | None:
             or stripped.lower().startswith(_MEET_NOTICE)
         ):
             meet += 1
-    if cues and cues >= zoom:
-        return TranscriptFormat.SUBRIP
-    if zoom:
-        return TranscriptFormat.ZOOM_TEXT
-    if meet:
-        return TranscriptFormat.MEET_TEXT
-    return None
+    counts = [
+        (cues, TranscriptFormat.SUBRIP),
+        (zoom, TranscriptFormat.ZOOM_TEXT),
+        (meet, TranscriptFormat.MEET_TEXT),
+    ]
+    count, kind = max(counts, key=lambda pair: pair[0])  # the first of equals wins
+    return kind if count else None
 
 
 def _strip(line: str) -> str:
@@ -350,7 +365,11 @@ def _read_cue(lines: Sequence[str], at: int, identifier: str | None, out: _Colle
     if start is None or end is None:
         out.problem(at + 1, f"has a time that is not a time: {_excerpt(lines[at])}")
         return i
-    for speaker, words in _voices(" \n".join(text)):
+    raw = " \n".join(text)
+    out.voices += raw.count("<v") + raw.count("<V")
+    if out.voices > MAX_PASSAGES:
+        raise _too_many()
+    for speaker, words in _voices(raw):
         out.add(Passage(start, end, speaker, words, at + 1))
     return i
 
@@ -380,21 +399,25 @@ def _voices(raw: str) -> Iterator[tuple[str | None, str]]:
         speaker, words = _split_speaker(text)
         yield (speaker, words) if speaker else (None, text)
         return
-    pieces: list[tuple[str | None, str]] = []
-    before = _plain(raw[: marks[0].start()])
-    if before:
-        pieces.append((None, before))
+    runs: list[tuple[str | None, list[str]]] = []  # one per change of speaker
+    names: dict[str, str | None] = {}
+    pieces: list[tuple[str | None, str]] = [(None, raw[: marks[0].start()])]
     for number, mark in enumerate(marks):
         stop = marks[number + 1].start() if number + 1 < len(marks) else len(raw)
-        name = _clean(html.unescape(mark.group(1) or "")) or None
-        pieces.append((name, _plain(raw[mark.end() : stop])))
-    merged: list[tuple[str | None, str]] = []
-    for speaker, words in pieces:
-        if merged and merged[-1][0] == speaker:
-            merged[-1] = (speaker, f"{merged[-1][1]} {words}".strip())
+        tag = mark.group(1) or ""
+        if tag not in names:
+            names[tag] = _clean(html.unescape(tag)) or None
+        pieces.append((names[tag], raw[mark.end() : stop]))
+    for speaker, piece in pieces:
+        words = _plain(piece) if piece.strip() else ""
+        if not words:
+            continue
+        if runs and runs[-1][0] == speaker:
+            runs[-1][1].append(words)
         else:
-            merged.append((speaker, words))
-    yield from merged
+            runs.append((speaker, [words]))
+    for speaker, said in runs:
+        yield speaker, " ".join(said)
 
 
 def _plain(raw: str) -> str:
@@ -557,7 +580,8 @@ def _read_meet_text(lines: Sequence[str], out: _Collector) -> None:
             continue
         texts = [" ".join(p.words) for p in passages]
         begin = at or timedelta(0)
-        following = next((mark for mark, _ in groups[index + 1 :] if mark is not None), None)
+        # Every group after the first begins at a time line.
+        following = groups[index + 1][0] if index + 1 < len(groups) else None
         if following is None and ended is not None and ended > begin:
             following = ended
         total = sum(max(1, len(t)) for t in texts)

@@ -28,6 +28,8 @@ from sanctuary_desktop.domain.timer import Action, LiveTimer
 from sanctuary_desktop.domain.transcripts import (
     FIELD,
     JOIN_LONGEST,
+    MAX_LINES,
+    MAX_PASSAGES,
     MAX_PROBLEMS,
     MAX_TRANSCRIPT_BYTES,
     OFFSET_FIELD,
@@ -287,7 +289,26 @@ def test_a_refusal_names_the_first_bad_line() -> None:
 
 
 def test_too_large_is_refused_before_reading() -> None:
-    assert refused(b" " * (MAX_TRANSCRIPT_BYTES + 1)).startswith("is larger than 20 MB")
+    assert refused(b" " * (MAX_TRANSCRIPT_BYTES + 1)).startswith("is larger than 8 MB")
+    assert refused(b"\n" * MAX_LINES + b"x").startswith("has more than 200,000 lines")
+
+
+def test_too_many_passages_or_voices_are_refused() -> None:
+    cue = "00:00:01.000 --> 00:00:02.000\n<v a>w</v><v b>x</v>\n\n"  # two passages each
+    assert refused(f"WEBVTT\n\n{cue * (MAX_PASSAGES // 2 + 1)}".encode()).startswith(
+        "has more than 100,000 passages"
+    )
+    voices = "<v a>w<v b>x" * (MAX_PASSAGES // 2 + 1)
+    assert refused(f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n{voices}\n".encode()).startswith(
+        "has more than 100,000 passages"
+    )
+
+
+def test_a_file_of_bad_cues_is_refused_once_the_problems_fill_up() -> None:
+    bad = "00:00:02.000 --> 00:00:01.000\nBackwards.\n\n" * (MAX_LINES // 4)
+    good = "00:00:00.000 --> 00:00:01.000\nToo late to count.\n"
+    message = refused(f"WEBVTT\n\n{bad}{good}".encode())
+    assert message.startswith("is not a transcript (line 3: ends before it starts)")
 
 
 def test_problems_are_kept_up_to_a_limit_and_all_counted() -> None:
