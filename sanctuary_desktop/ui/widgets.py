@@ -19,13 +19,26 @@ from PySide6.QtWidgets import (
 )
 
 from sanctuary_desktop.domain.errors import ValidationError
-from sanctuary_desktop.domain.zones import city_of, is_valid_zone, zone, zone_choices
+from sanctuary_desktop.domain.zones import (
+    city_of,
+    is_valid_zone,
+    search_zones,
+    zone,
+    zone_choices,
+    zone_for,
+)
 
 ERROR_COLOR = "#b3261e"
 
 
 class ZonePicker(QComboBox):
-    """Type a city, a country or an IANA name; pick from what matches."""
+    """Type a city, a country, a zone's name or abbreviation; pick from what matches.
+
+    The list offers what `search_zones` finds for the words typed (Montréal, Wellington,
+    PST, "heure de l'Est", "New Zealand Standard Time"), best first, with a slip of the
+    keyboard forgiven; the drop-down holds every zone by city."""
+
+    SHOWN = 40
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,17 +46,25 @@ class ZonePicker(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(15)
         self._choices = zone_choices()
-        labels = [z.label for z in self._choices]
-        self.addItems(labels)
-        completer = QCompleter(QStringListModel(labels, self), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.addItems([z.label for z in self._choices])
+        self._found = QStringListModel(self)
+        completer = QCompleter(self._found, self)
+        # The model already holds only (and in order) what the search found.
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setMaxVisibleItems(12)
         self.setCompleter(completer)
         line = self.lineEdit()
         if line is not None:
             line.setPlaceholderText("Type a city or country, e.g. Auckland")
+            line.textEdited.connect(self._offer)
         self.setMinimumContentsLength(28)
+
+    def _offer(self, text: str) -> None:
+        found = search_zones(text, forgiving=True)[: self.SHOWN] if text.strip() else []
+        self._found.setStringList([z.label for z in found])
+        completer = self.completer()
+        if found and completer is not None:
+            completer.complete()
 
     def zone_name(self) -> str:
         """The chosen IANA name, or what was typed (validation names it if unknown)."""
@@ -52,8 +73,11 @@ class ZonePicker(QComboBox):
             text = text.rsplit(" — ", 1)[1]
         if is_valid_zone(text):
             return text
-        matches = [z.name for z in self._choices if z.matches(text)]
-        return matches[0] if len(matches) == 1 else text
+        exact = zone_for(text)
+        if exact is not None:
+            return exact
+        matches = search_zones(text)
+        return matches[0].name if len(matches) == 1 else text
 
     def set_zone_name(self, name: str) -> None:
         for i, choice in enumerate(self._choices):
