@@ -33,6 +33,12 @@ skips and going back are followed) or, for a call not timed live, from the plann
 agenda (``planned_spans``). Speakers are matched to participants by name
 (``match_speakers``): accents, case, "(Organisation)" and "| …" suffixes and "Last,
 First" do not matter, and a first name alone is enough when only one person has it.
+``join_turns`` then joins the cues of one turn (Teams and Zoom cut a turn every few
+seconds) within a stage, for reading and quoting.
+
+Every bound is here: 8 MB, 200,000 lines, 100,000 passages; a file whose first 500
+problems come before any good passage is refused at once. The service reads the file
+with ``services.file_reading.read_limited(path, MAX_TRANSCRIPT_BYTES, FIELD, …)``.
 """
 
 from __future__ import annotations
