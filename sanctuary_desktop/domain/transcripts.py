@@ -320,7 +320,9 @@ def _read_cues(lines: Sequence[str], webvtt: bool, out: _Collector) -> None:
     if webvtt:  # the header block: WEBVTT, then Kind:, Language:, X-TIMESTAMP-MAP...
         while i < count and not lines[i].strip():
             i += 1
-        i = _block_end(lines, i)
+        i += 1
+        while i < count and lines[i].strip() and "-->" not in lines[i]:
+            i += 1  # a first cue right under the header, with no blank line, is kept
     while i < count:
         line = lines[i].strip()
         if not line:

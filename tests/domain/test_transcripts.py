@@ -180,6 +180,11 @@ def test_old_mac_line_endings_and_cues_without_a_blank_line_between() -> None:
     assert rows(transcript) == [(1.0, None, "First."), (3.0, None, "Second.")]
 
 
+def test_a_first_cue_right_under_the_webvtt_header_is_kept() -> None:
+    transcript = parse_transcript(b"WEBVTT\nKind: captions\n00:00:01.000 --> 00:00:02.000\nHi.\n")
+    assert rows(transcript) == [(1.0, None, "Hi.")]
+
+
 def test_zoom_saved_transcript_keeps_the_time_of_day_of_its_first_line() -> None:
     transcript = read("zoom_transcript.txt")
     assert transcript.format is TranscriptFormat.ZOOM_TEXT
