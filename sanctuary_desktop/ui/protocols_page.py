@@ -40,7 +40,6 @@ from sanctuary_desktop.domain.errors import FieldError, ValidationError
 from sanctuary_desktop.domain.protocols import (
     DEFAULT_PROTOCOL_KEY,
     FILE_FIELD,
-    MAX_FILE_BYTES,
     MAX_MINUTES,
     MAX_PRESENTERS,
     MAX_WARN_PERCENT,
@@ -53,8 +52,7 @@ from sanctuary_desktop.domain.protocols import (
 )
 from sanctuary_desktop.export.files import safe_file_name
 from sanctuary_desktop.services import protocol_library
-from sanctuary_desktop.services.views import Outcome, Topic
-from sanctuary_desktop.store.database import Database
+from sanctuary_desktop.services.views import Topic
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Column, RowsModel, table_view
 from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ask_to_confirm, count_of
@@ -127,17 +125,6 @@ STAGE_COLUMNS: list[Column[StageTemplate]] = [
     ),
     Column("Cues", cues_text, tooltip=cues_tooltip),
 ]
-
-
-def read_and_import(db: Database, path: Path) -> Outcome[Protocol]:
-    """Read a shared file on the database thread and add it; an unreadable file is plain text."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ValidationError.single(FILE_FIELD, "is too large (over 1 MB)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError.single(FILE_FIELD, f"could not be read ({exc.strerror})") from None
-    return protocol_library.import_protocol(db, data)
 
 
 def plain_error(error: ValidationError) -> str:
@@ -920,7 +907,7 @@ class ProtocolsPage(QWidget):
     def import_file(self, path: Path) -> None:
         self.before_leaving(
             lambda: self.ctx.services.call(
-                read_and_import,
+                protocol_library.import_protocol_file,
                 path,
                 then=self._added("Imported"),
                 failed=self._import_failed,

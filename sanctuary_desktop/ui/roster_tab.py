@@ -45,7 +45,6 @@ from sanctuary_desktop.ui.widgets import (
     to_qdate,
 )
 
-MAX_CSV_BYTES = 5 * 1024 * 1024
 STATUS_COLORS = {
     IntakeStatus.ACCEPTED: None,
     IntakeStatus.APPLIED: QColor("#7a5b00"),
@@ -321,11 +320,12 @@ class CsvImportDialog(QDialog):
     def load_file(self, path: Path) -> None:
         self.path_label.setText(str(path))
         try:
-            if path.stat().st_size > MAX_CSV_BYTES:
-                raise ValidationError.single("CSV file", "is larger than 5 MB")
-            self.load_bytes(path.read_bytes())
-        except OSError as error:
-            self._show_file_error(f"CSV file: cannot be read ({error.strerror or error})")
+            # Only an ordinary file, and at most the limit: a pipe or a device is refused.
+            data = roster.read_roster_file(path)
+        except ValidationError as error:
+            self._show_file_error(str(error))
+            return
+        self.load_bytes(data)
 
     def load_bytes(self, data: bytes) -> None:
         try:

@@ -124,6 +124,23 @@ def test_csv_file_errors_are_shown_and_block_import(qtbot: QtBot, ctx: AppContex
     assert not dialog.import_button.isEnabled()
 
 
+def test_a_pipe_or_an_oversized_file_is_said_in_plain_words(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    import os
+
+    dialog = CsvImportDialog(ctx, new_cohort(ctx), "UTC", set())
+    qtbot.addWidget(dialog)
+    pipe = tmp_path / "roster.csv"
+    os.mkfifo(pipe)
+    dialog.load_file(pipe)  # returns at once: a pipe is never waited on
+    assert "CSV file" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"Name\n" + b"x" * (6 * 2**20))
+    dialog.load_file(big)
+    assert "larger than" in dialog.summary.text() and not dialog.import_button.isEnabled()
+
+
 def test_status_filter(qtbot: QtBot, ctx: AppContext) -> None:
     cohort_id = new_cohort(ctx)
     tab = roster_tab(qtbot, ctx, cohort_id)
