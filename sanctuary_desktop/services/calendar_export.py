@@ -17,6 +17,9 @@ from sanctuary_desktop.store.database import Database
 _SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
+MAX_SEQUENCE = 2**31 - 1
+
+
 def sequence_of(call: CallView, cohort: CohortView, calls: Sequence[CallView]) -> int:
     """The event's SEQUENCE: raised by any change to the cohort or any of its calls.
 
@@ -27,7 +30,9 @@ def sequence_of(call: CallView, cohort: CohortView, calls: Sequence[CallView]) -
     if cohort.updated_at is not None:
         stamps.append(cohort.updated_at)
     latest = max(stamps, default=_SEQUENCE_EPOCH).astimezone(UTC)
-    return call.revision + max(0, int((latest - _SEQUENCE_EPOCH).total_seconds()))
+    seconds = max(0, int((latest - _SEQUENCE_EPOCH).total_seconds()))
+    # RFC 5545 holds SEQUENCE in 32 bits: reached only by changes after 2092.
+    return min(call.revision + seconds, MAX_SEQUENCE)
 
 
 def call_event(cohort: CohortView, call: CallView, sequence: int | None = None) -> CallEvent:

@@ -121,10 +121,9 @@ def instants() -> st.SearchStrategy[datetime]:
     )
 
 
-# services/calendar_export.sequence_of counts the seconds from 2024 to the latest change
-# as the .ics SEQUENCE, which passes RFC 5545's 32-bit limit for a change after 2092:
-# changes stay before then here until it is capped (see the xfail test below).
-LAST_CHANGE = datetime(2090, 12, 31, tzinfo=UTC)
+# Change times reach the last instant the app stores: the .ics SEQUENCE is capped at
+# RFC 5545's 32-bit limit.
+LAST_CHANGE = limits.LATEST_INSTANT
 
 
 def changed_instants() -> st.SearchStrategy[datetime]:
@@ -513,10 +512,6 @@ def test_the_note_kinds_of_the_rules_are_the_apps() -> None:
     assert {k.value for k in NoteKind} == NOTE_KINDS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="calendar_export.sequence_of passes RFC 5545's 32-bit SEQUENCE after 2092",
-)
 def test_a_calendar_of_a_cohort_changed_at_the_last_instant_is_written(
     template: Path, tmp_path: Path
 ) -> None:
