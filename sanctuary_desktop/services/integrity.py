@@ -73,6 +73,7 @@ def check(db: Database) -> CheckReport:
         _run("SQLite integrity", db, _sqlite_integrity),
         _run("Foreign keys", db, _foreign_keys),
         _run("Schema is up to date", db, _schema),
+        _run("Schema is the app's own", db, _schema_shape),
     ]
     checks.extend(_rules(db))
     return CheckReport(tuple(checks))
@@ -137,6 +138,20 @@ def _schema(db: Database, conn: Connection) -> tuple[bool, str]:
     if version == SCHEMA_HEAD:
         return True, f"version {version}"
     return False, f"version {version or 'none'}; this app's is {SCHEMA_HEAD}"
+
+
+def _schema_shape(db: Database, conn: Connection) -> tuple[bool, str]:
+    """No trigger, view, table or column the app's migrations did not make (a file
+    crafted to rewrite data on the next edit is found here)."""
+    if not db.is_sqlite:
+        return True, "checked on SQLite files only"
+    from sanctuary_desktop.store.schema_check import guarded, verify
+
+    version = conn.execute(text("SELECT max(version_num) FROM alembic_version")).scalar()
+    raw = conn.connection.driver_connection
+    with guarded(raw):
+        found = verify(raw, str(version))
+    return _listed(found, "differences from the app's schema")
 
 
 # The app's own rules: the same ones the archive importer runs (domain.rules)

@@ -46,6 +46,7 @@ def guarded(
     defaults; the progress handler interrupts any statement that runs too long (a view
     over a recursive query never ends otherwise). ``own_schema`` is for a database the
     app has just made itself, whose triggers (the note search index's) must run."""
+    trusted = conn.execute("PRAGMA trusted_schema").fetchone()
     if not own_schema:
         conn.execute("PRAGMA trusted_schema = OFF")
     deadline = time.monotonic() + seconds
@@ -65,6 +66,8 @@ def guarded(
         raise
     finally:
         conn.set_progress_handler(None, 0)
+        if trusted is not None:  # a pooled connection goes back as it came
+            conn.execute(f"PRAGMA trusted_schema = {int(trusted[0])}")
 
 
 @dataclass(frozen=True)

@@ -202,8 +202,9 @@ PLANTED = {
         {"Cohort dates and hours are in order"},
     ),
     "a schema behind the app": (
+        # The tables are the newest while the file claims 0002: not 0002's schema either.
         ("UPDATE alembic_version SET version_num = '0002'",),
-        {"Schema is up to date"},
+        {"Schema is up to date", "Schema is the app's own"},
     ),
 }
 

@@ -125,11 +125,12 @@ def test_every_inspection_query_has_a_deadline(tmp_path: Path) -> None:
     conn = sqlite3.connect(":memory:")
     started = time.monotonic()
     with pytest.raises(SchemaTimeout), guarded(conn, 0.2):
+        assert conn.execute("PRAGMA trusted_schema").fetchone() == (0,)
         conn.execute(
             "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"
         ).fetchall()
     assert time.monotonic() - started < 5
-    assert conn.execute("PRAGMA trusted_schema").fetchone() == (0,)
+    assert conn.execute("PRAGMA trusted_schema").fetchone() == (1,), "given back as it was"
     conn.close()
 
 
@@ -267,3 +268,21 @@ def test_restore_backup_refuses_before_touching_anything(
         restore_backup(path, folder.database, folder.backups)
     assert snapshot(folder) == before
     assert not [p for p in folder.root.iterdir() if p.name.endswith(".restoring")]
+
+
+def test_check_finds_a_crafted_trigger_in_the_data_file(
+    db: Database, folder: DataFolder, sample: Path
+) -> None:
+    from sanctuary_desktop.services import integrity
+
+    assert integrity.check(db).ok
+    with sqlite3.connect(folder.database) as conn:
+        conn.execute(TRIGGER)
+    conn.close()
+    report = integrity.check(db)
+    [(_name, passed, detail)] = [c for c in report.checks if c[0] == "Schema is the app's own"]
+    assert not passed and "rename_cohort" in detail
+    assert not report.ok
+    # The check leaves the pooled connection trusting the app's own triggers again.
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA trusted_schema").scalar() == 1
