@@ -7,6 +7,7 @@ file still gets a full report rather than a crash. Nothing is repaired.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -149,6 +150,7 @@ def _schema_shape(db: Database, conn: Connection) -> tuple[bool, str]:
 
     version = conn.execute(text("SELECT max(version_num) FROM alembic_version")).scalar()
     raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
     with guarded(raw):
         found = verify(raw, str(version))
     return _listed(found, "differences from the app's schema")
