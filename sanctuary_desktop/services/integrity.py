@@ -146,12 +146,13 @@ def _schema_shape(db: Database, conn: Connection) -> tuple[bool, str]:
     crafted to rewrite data on the next edit is found here)."""
     if not db.is_sqlite:
         return True, "checked on SQLite files only"
-    from sanctuary_desktop.store.schema_check import guarded, verify
+    from sanctuary_desktop.store.schema_check import verify
+    from sanctuary_desktop.store.sqlite_files import deadline
 
     version = conn.execute(text("SELECT max(version_num) FROM alembic_version")).scalar()
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection)
-    with guarded(raw):
+    with deadline(raw, 60.0):
         found = verify(raw, str(version))
     return _listed(found, "differences from the app's schema")
 

@@ -22,11 +22,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sanctuary_desktop.store.location import PRIVATE_DIR, PRIVATE_FILE
-from sanctuary_desktop.store.schema_check import SchemaTimeout, guarded, verify
+from sanctuary_desktop.store.schema_check import verify
 from sanctuary_desktop.store.schema_version import schema_is_newer
 from sanctuary_desktop.store.sqlite_files import (
+    OUR_TABLES,
     SQLITE_HEADER,
+    TooSlow,
     connect,
+    deadline,
+    holds_data,
     open_read_only,
     read_header,
     side_file,
@@ -42,12 +46,11 @@ RESTORING_SUFFIX = ".restoring"
 # Older versions wrote no process id: such a file is always a leftover.
 LEFTOVER = re.compile(r"^\..+?(?:\.(?P<pid>\d+))?\.(?:partial|restoring)$")
 SIDE_FILES = ("-wal", "-shm", "-journal")
-# Tables every schema version has had; a database without them is not ours.
-OUR_TABLES = frozenset({"alembic_version", "cohorts", "participants", "calls", "notes"})
 DAILY = timedelta(hours=24)
 NEWER = "it was made by a newer version of Sanctuary Desktop; update the app to restore it"
 # Copying a large backup takes seconds; a query still running after this is not copying.
 REBUILD_SECONDS = 600.0
+INSPECTION_SECONDS = 10.0
 
 
 class BackupProblem(Exception):
@@ -107,9 +110,9 @@ def inspect_backup(path: Path, *, verify_schema: bool = True) -> BackupInfo:
     schema: str | None = None
     counts = [0, 0, 0, 0]
     try:
-        with open_read_only(path, header) as conn, guarded(conn):
+        with open_read_only(path, header) as conn, deadline(conn, INSPECTION_SECONDS):
             kinds = dict(conn.execute("SELECT name, type FROM sqlite_master").fetchall())
-            if any(kinds.get(table) != "table" for table in OUR_TABLES):
+            if any(kinds.get(table) != "table" for table in (*OUR_TABLES, "alembic_version")):
                 raise BackupProblem("This file is a database, but not a Sanctuary Desktop backup.")
             found = _scalar_or_none(conn, "SELECT max(version_num) FROM alembic_version", problems)
             schema = None if found is None else str(found)
@@ -133,7 +136,7 @@ def inspect_backup(path: Path, *, verify_schema: bool = True) -> BackupInfo:
             verdict = _quick_check(conn)
             if verdict != "ok":
                 problems.insert(0, verdict)
-    except SchemaTimeout as error:
+    except TooSlow as error:
         raise BackupProblem(f"The backup could not be checked: {error}.") from None
     except sqlite3.DatabaseError as error:
         raise BackupProblem(f"The backup is damaged: {error}.") from None
@@ -216,7 +219,7 @@ def prune(folder: Path, keep: int, *, spare: Path | None = None) -> list[Path]:
         return []
     candidates = sorted(
         (path for path in backups if path != spare),
-        key=lambda path: (_holds_data(path), path.name),
+        key=lambda path: (holds_data(path), path.name),
     )
     removed = []
     for path in candidates[:excess]:
@@ -228,19 +231,6 @@ def prune(folder: Path, keep: int, *, spare: Path | None = None) -> list[Path]:
     if removed:
         log.info("removed %d old backups", len(removed))
     return removed
-
-
-def _holds_data(path: Path) -> bool:
-    """False only for a readable backup with no cohort and no protocol of its own; a
-    backup that cannot be read is counted as holding data, since it may."""
-    try:
-        with open_read_only(path) as conn, guarded(conn):
-            row = conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM cohorts) OR EXISTS (SELECT 1 FROM protocols)"
-            ).fetchone()
-    except (sqlite3.Error, SchemaTimeout):
-        return True
-    return bool(row and row[0])
 
 
 def remove_leftovers(*folders: Path) -> list[Path]:
@@ -349,7 +339,7 @@ def _rebuild(backup: Path, target: Path, version: str) -> None:
         source += "&immutable=1"
     # The target's schema is the app's own, and the backup's (already verified) holds no
     # code: its tables are only read.
-    with connect(target) as conn, guarded(conn, REBUILD_SECONDS, own_schema=True):
+    with connect(target) as conn, deadline(conn, REBUILD_SECONDS, own_schema=True):
         conn.isolation_level = None
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("ATTACH DATABASE ? AS backup", (source,))
@@ -416,7 +406,9 @@ def _write_backup(database: Path, folder: Path, reason: str) -> Path:
     partial = _temporary(target, TEMPORARY_SUFFIX)
     try:
         _create_private(partial)
-        source_uri = f"{database.absolute().as_uri()}?mode=rw"
+        # Read-only: a backup must never change the file it copies (closing the last
+        # read-write connection could fold WAL pages into it).
+        source_uri = f"{database.absolute().as_uri()}?mode=ro"
         with connect(source_uri, uri=True) as source, connect(partial) as copy:
             # One step (pages=-1) copies everything under one read lock: a consistent
             # snapshot, while the app's writer carries on in WAL mode.

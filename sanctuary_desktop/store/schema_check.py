@@ -12,7 +12,7 @@ SQLAlchemy version may word differently; triggers, views and virtual tables are 
 by hand in the migrations and are compared by their text, with whitespace folded.
 
 Reading a file's schema runs nothing stored in it: `trusted_schema` is off and every query
-has a deadline (see `guarded`).
+has a deadline (see `sqlite_files.deadline`).
 """
 
 from __future__ import annotations
@@ -22,52 +22,11 @@ import functools
 import re
 import sqlite3
 import tempfile
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-# Tables SQLite makes by itself, and the FTS5 index's own tables (named after it).
+# Indexes SQLite makes by itself for a table's UNIQUE and PRIMARY KEY clauses.
 _INTERNAL = re.compile(r"^sqlite_")
-INSPECTION_SECONDS = 10.0
-
-
-class SchemaTimeout(Exception):
-    """A query on an untrusted file ran past its deadline."""
-
-
-@contextlib.contextmanager
-def guarded(
-    conn: sqlite3.Connection, seconds: float = INSPECTION_SECONDS, *, own_schema: bool = False
-) -> Iterator[None]:
-    """Run queries with stored code disarmed and a deadline; SchemaTimeout past it.
-
-    `trusted_schema = OFF` keeps functions with side effects out of views, triggers and
-    defaults; the progress handler interrupts any statement that runs too long (a view
-    over a recursive query never ends otherwise). ``own_schema`` is for a database the
-    app has just made itself, whose triggers (the note search index's) must run."""
-    trusted = conn.execute("PRAGMA trusted_schema").fetchone()
-    if not own_schema:
-        conn.execute("PRAGMA trusted_schema = OFF")
-    deadline = time.monotonic() + seconds
-    expired = False
-
-    def over_time() -> int:
-        nonlocal expired
-        expired = time.monotonic() > deadline
-        return 1 if expired else 0
-
-    conn.set_progress_handler(over_time, 10_000)
-    try:
-        yield
-    except sqlite3.OperationalError as error:
-        if expired:
-            raise SchemaTimeout(f"a query ran for more than {seconds:g} seconds") from error
-        raise
-    finally:
-        conn.set_progress_handler(None, 0)
-        if trusted is not None:  # a pooled connection goes back as it came
-            conn.execute(f"PRAGMA trusted_schema = {int(trusted[0])}")
 
 
 @dataclass(frozen=True)
@@ -105,7 +64,8 @@ def _fold(sql: str) -> str:
 
 
 def shape_of(conn: sqlite3.Connection) -> SchemaShape:
-    """Read a schema's shape. Call inside `guarded` for a file not yet trusted."""
+    """Read a schema's shape. Call inside `sqlite_files.deadline` for a file not yet
+    trusted."""
     tables: dict[str, tuple[tuple[object, ...], ...]] = {}
     indexes: dict[str, tuple[str, bool, tuple[str, ...]]] = {}
     foreign_keys: dict[str, tuple[tuple[str, str, str, str], ...]] = {}
@@ -240,7 +200,7 @@ def create_at(path: Path, version: str) -> None:
 
 def verify(conn: sqlite3.Connection, version: str) -> list[str]:
     """Differences between the file's schema and the one the app makes at `version`.
-    Call inside `guarded`."""
+    Call inside `sqlite_files.deadline`."""
     expected = reference_shapes().get(version)
     if expected is None:
         return [f"it records a schema version the app does not know ({version})"]

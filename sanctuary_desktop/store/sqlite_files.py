@@ -86,10 +86,16 @@ class TooSlow(sqlite3.OperationalError):
 
 
 @contextlib.contextmanager
-def deadline(conn: sqlite3.Connection, seconds: float) -> Iterator[None]:
+def deadline(
+    conn: sqlite3.Connection, seconds: float, *, own_schema: bool = False
+) -> Iterator[None]:
     """Run queries on a file not yet trusted: no stored code with side effects
-    (`trusted_schema` off) and a time limit (a view over an endless query never ends)."""
-    conn.execute("PRAGMA trusted_schema = OFF")
+    (`trusted_schema` off) and a time limit (a view over an endless query never ends).
+    ``own_schema`` is for a database the app has just made itself, whose triggers (the
+    note search index's) must run; the time limit still holds."""
+    trusted = conn.execute("PRAGMA trusted_schema").fetchone()
+    if not own_schema:
+        conn.execute("PRAGMA trusted_schema = OFF")
     ends = time.monotonic() + seconds
     expired = False
 
@@ -107,6 +113,8 @@ def deadline(conn: sqlite3.Connection, seconds: float) -> Iterator[None]:
         raise
     finally:
         conn.set_progress_handler(None, 0)
+        if trusted is not None:  # a pooled connection goes back as it came
+            conn.execute(f"PRAGMA trusted_schema = {int(trusted[0])}")
 
 
 def recognise(path: Path, *, seconds: float = RECOGNISING_SECONDS) -> Recognised:

@@ -333,8 +333,8 @@ def test_restore_where_there_was_no_database(
     assert inspect_backup(fresh.database).ok
     assert mode(fresh.database) == 0o600
     assert mode(fresh.backups) == 0o700
-    # The empty file a new data folder starts with holds nothing to keep.
+    # A new data folder holds no database file yet: nothing to keep.
     newer = DataFolder(tmp_path / "newer").prepare()
-    assert os.path.getsize(newer.database) == 0
+    assert not newer.database.exists()
     assert restore_backup(good, newer.database, newer.backups)[1] is None
     assert inspect_backup(newer.database).cohorts == 1

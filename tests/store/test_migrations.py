@@ -52,7 +52,7 @@ def test_migrating_an_older_database_takes_a_backup_first(
     db = Database(folder.sqlite_url, backups_dir=folder.backups)
     db.migrate()
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     seen: list[list[str]] = []
 
     def fake_upgrade(database: Database) -> None:
@@ -61,7 +61,7 @@ def test_migrating_an_older_database_takes_a_backup_first(
     monkeypatch.setattr(migrate, "upgrade_to_head", fake_upgrade)
     assert db.migrate() is True
     assert len(seen) == 1 and len(seen[0]) == 1, "one backup existed before the upgrade ran"
-    assert "before-migration-from-older" in seen[0][0]
+    assert "before-migration-from-0001" in seen[0][0]
     db.dispose()
 
 

@@ -27,8 +27,9 @@ from sanctuary_desktop.store.backups import (
 )
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.location import DataFolder
-from sanctuary_desktop.store.schema_check import SchemaTimeout, guarded, reference_shapes
+from sanctuary_desktop.store.schema_check import reference_shapes
 from sanctuary_desktop.store.schema_version import SCHEMA_HEAD
+from sanctuary_desktop.store.sqlite_files import TooSlow, deadline
 
 TODAY = date(2026, 11, 23)
 
@@ -124,7 +125,7 @@ def test_a_view_over_an_endless_query_is_refused_without_running_it(
 def test_every_inspection_query_has_a_deadline(tmp_path: Path) -> None:
     conn = sqlite3.connect(":memory:")
     started = time.monotonic()
-    with pytest.raises(SchemaTimeout), guarded(conn, 0.2):
+    with pytest.raises(TooSlow), deadline(conn, 0.2):
         assert conn.execute("PRAGMA trusted_schema").fetchone() == (0,)
         conn.execute(
             "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"
