@@ -7,13 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.errors import Collector, check_saveable
 from sanctuary_desktop.domain.zones import is_valid_zone
 
-MAX_NAME = 200
-MAX_TEXT = 20_000
-MAX_ORGANISATION = 300  # the columns' sizes
-MAX_EMAIL = 320
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -60,27 +57,26 @@ class CohortDraft:
         """Return a cleaned copy, or raise ValidationError naming every bad field."""
         draft = replace(
             self,
-            name=self.name.strip(),
+            name=limits.one_line(self.name),
             focus=self.focus.strip(),
             facilitators=self.facilitators.strip(),
             home_tz=self.home_tz.strip(),
             notes=self.notes.strip(),
         )
         errors = Collector()
-        if not draft.name:
-            errors.add("Name", "must not be empty")
-        elif len(draft.name) > MAX_NAME:
-            errors.add("Name", f"must be at most {MAX_NAME} characters")
+        _check_name(errors, draft.name)
         if not is_valid_zone(draft.home_tz):
             errors.add("Home time zone", f"'{draft.home_tz}' is not a known time zone")
+        _check_date(errors, "Start date", draft.start_date)
+        _check_date(errors, "End date", draft.end_date)
         if draft.end_date < draft.start_date:
             errors.add("End date", "must not be before the start date")
         if draft.call_minutes <= 0:
             errors.add("Call length", "must be more than zero minutes")
-        elif draft.call_minutes > 24 * 60:
-            errors.add("Call length", "must be at most 24 hours")
-        if len(draft.notes) > MAX_TEXT:
-            errors.add("Notes", f"must be at most {MAX_TEXT} characters")
+        elif draft.call_minutes > limits.MAX_CALL_MINUTES:
+            errors.add("Call length", f"must be at most {limits.MAX_CALL_MINUTES // 60} hours")
+        if len(draft.notes) > limits.MAX_TEXT:
+            errors.add("Notes", f"must be at most {limits.MAX_TEXT:,} characters")
         draft.waking_hours.validate(errors)
         check_saveable(
             errors,
@@ -110,29 +106,33 @@ class ParticipantDraft:
     def validated(self) -> ParticipantDraft:
         draft = replace(
             self,
-            name=self.name.strip(),
+            name=limits.one_line(self.name),
             email=self.email.strip().lower(),
-            organisation=self.organisation.strip(),
+            organisation=limits.one_line(self.organisation),
             time_zone=self.time_zone.strip(),
             notes=self.notes.strip(),
         )
         errors = Collector()
-        if not draft.name:
-            errors.add("Name", "must not be empty")
-        elif len(draft.name) > MAX_NAME:
-            errors.add("Name", f"must be at most {MAX_NAME} characters")
-        if draft.email and not _EMAIL.match(draft.email):
+        _check_name(errors, draft.name)
+        if len(draft.email) > limits.MAX_EMAIL:
+            errors.add("Email", f"must be at most {limits.MAX_EMAIL} characters")
+        elif not limits.single_line(draft.email):
+            errors.add("Email", _ONE_LINE)
+        elif draft.email and not _EMAIL.match(draft.email):
             errors.add("Email", f"'{draft.email}' is not an email address")
         if not is_valid_zone(draft.time_zone):
             errors.add("Time zone", f"'{draft.time_zone}' is not a known time zone")
-        if draft.years_in_practice is not None and not 0 <= draft.years_in_practice <= 80:
-            errors.add("Years in practice", "must be between 0 and 80")
-        if len(draft.notes) > MAX_TEXT:
-            errors.add("Notes", f"must be at most {MAX_TEXT} characters")
-        if len(draft.organisation) > MAX_ORGANISATION:
-            errors.add("Organisation", f"must be at most {MAX_ORGANISATION} characters")
-        if len(draft.email) > MAX_EMAIL:
-            errors.add("Email", f"must be at most {MAX_EMAIL} characters")
+        years = draft.years_in_practice
+        if years is not None and not 0 <= years <= limits.MAX_YEARS_IN_PRACTICE:
+            errors.add("Years in practice", f"must be between 0 and {limits.MAX_YEARS_IN_PRACTICE}")
+        if draft.interview_date is not None:
+            _check_date(errors, "Interview date", draft.interview_date)
+        if len(draft.notes) > limits.MAX_TEXT:
+            errors.add("Notes", f"must be at most {limits.MAX_TEXT:,} characters")
+        if len(draft.organisation) > limits.MAX_ORGANISATION:
+            errors.add("Organisation", f"must be at most {limits.MAX_ORGANISATION} characters")
+        elif not limits.single_line(draft.organisation):
+            errors.add("Organisation", _ONE_LINE)
         check_saveable(
             errors,
             [
@@ -145,3 +145,20 @@ class ParticipantDraft:
         )
         errors.raise_if_any()
         return draft
+
+
+_ONE_LINE = "must be one line, without line breaks, tabs or control characters"
+
+
+def _check_name(errors: Collector, name: str) -> None:
+    if not name:
+        errors.add("Name", "must not be empty")
+    elif len(name) > limits.MAX_NAME:
+        errors.add("Name", f"must be at most {limits.MAX_NAME} characters")
+    elif not limits.single_line(name):
+        errors.add("Name", _ONE_LINE)
+
+
+def _check_date(errors: Collector, field: str, value: date) -> None:
+    if not limits.date_in_range(value):
+        errors.add(field, f"must be {limits.YEARS_TEXT}")

@@ -8,6 +8,7 @@ Forms, the archive importer and ``check`` all read them from here.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, date, datetime
 
@@ -57,3 +58,15 @@ def single_line(text: str) -> bool:
     """Whether ``text`` fits a one-line field: no line break, tab or other control
     character (a calendar file's name line or a table cell would break on one)."""
     return not any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text)
+
+
+# Line breaks and tabs, with the spaces around them: what a spreadsheet cell or a paste
+# brings into a one-line field.
+_BREAKS = re.compile(r"\s*[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+\s*")
+
+
+def one_line(text: str) -> str:
+    """``text`` with each run of line breaks and tabs made one space, and trimmed: how a
+    form cleans a one-line field before ``single_line`` checks what is left (a NUL or an
+    escape character is still refused)."""
+    return _BREAKS.sub(" ", text).strip()

@@ -25,6 +25,7 @@ from sanctuary_desktop.domain.limits import (
     date_in_range,
     instant_in_range,
 )
+from sanctuary_desktop.domain.notes import NoteKind
 from sanctuary_desktop.domain.protocols import protocol_from_json
 from sanctuary_desktop.domain.timer import MAX_ADJUST_SECONDS, Action, LiveEvent, LiveTimer, Phase
 from sanctuary_desktop.domain.zones import is_valid_zone
@@ -32,8 +33,7 @@ from sanctuary_desktop.domain.zones import is_valid_zone
 if TYPE_CHECKING:
     from sanctuary_desktop.domain.archive import Archive, LiveEventRecord, LiveRunRecord
 
-# The kinds of note (services.records.NoteKind has the same values; a test keeps them equal).
-NOTE_KINDS = frozenset({"note", "insight", "quote", "action"})
+NOTE_KINDS = frozenset(kind.value for kind in NoteKind)
 # A stored finish may differ from the replayed one by rounding, never by more.
 FINISH_TOLERANCE = timedelta(seconds=1)
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.errors import Collector, ValidationError, check_saveable
 from sanctuary_desktop.domain.schedule import Cadence, generate_starts, local_to_utc
 from sanctuary_desktop.domain.zones import zone
@@ -22,8 +23,6 @@ from sanctuary_desktop.services.views import (
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import Call, Cohort, utc_now
 
-MAX_CALL_MINUTES = 24 * 60
-
 
 def _view_of(session: Session, call: Call) -> CallView:
     session.flush()
@@ -33,13 +32,26 @@ def _view_of(session: Session, call: Call) -> CallView:
 
 
 def _check_minutes(minutes: int) -> None:
-    if not 0 < minutes <= MAX_CALL_MINUTES:
-        raise ValidationError.single("Length", "must be more than zero and at most 24 hours")
+    if not 0 < minutes <= limits.MAX_CALL_MINUTES:
+        raise ValidationError.single(
+            "Length", f"must be more than zero and at most {limits.MAX_CALL_MINUTES // 60} hours"
+        )
 
 
-def _check_instant(starts_at: datetime) -> None:
+def _check_instant(starts_at: datetime, minutes: int) -> None:
+    """A call starts, and ends, within the years every screen and export can show."""
     if starts_at.tzinfo is None:
         raise ValidationError.single("Start", "needs a time zone")
+    if not limits.instant_in_range(starts_at):
+        raise ValidationError.single("Start", f"must be {limits.YEARS_TEXT}")
+    if not _in_range(starts_at, minutes):
+        raise ValidationError.single("Start", f"must leave the call ending {limits.YEARS_TEXT}")
+
+
+def _in_range(starts_at: datetime, minutes: int) -> bool:
+    return limits.instant_in_range(starts_at) and limits.instant_in_range(
+        starts_at + timedelta(minutes=minutes)
+    )
 
 
 def list_cohort_calls(db: Database, cohort_id: int) -> list[CallView]:
@@ -82,6 +94,10 @@ def generate_series(
         if cadence.zone != cohort.home_tz:
             raise ValidationError.single("Time zone", "must be the cohort's home time zone")
         starts = generate_starts(cadence)
+        for start in starts:
+            if not _in_range(start, cohort.call_minutes):
+                field = "First date" if start == starts[0] else "Repeat"
+                raise ValidationError.single(field, f"must keep every call {limits.YEARS_TEXT}")
         if replace_planned:
             now = datetime.now(UTC)
             for call in list(cohort.calls):
@@ -97,13 +113,13 @@ def generate_series(
         return Outcome.of([v for v in views if v.starts_at in starts], Topic.CALLS)
 
 
-MAX_TITLE = 200  # the column's size
-
-
 def _check_texts(title: str, notes: str = "") -> None:
     errors = Collector()
-    if len(title.strip()) > MAX_TITLE:
-        errors.add("Title", f"must be at most {MAX_TITLE} characters")
+    title = limits.one_line(title)
+    if len(title) > limits.MAX_TITLE:
+        errors.add("Title", f"must be at most {limits.MAX_TITLE} characters")
+    elif not limits.single_line(title):
+        errors.add("Title", "must be one line, without line breaks, tabs or control characters")
     check_saveable(errors, [("Title", title), ("Notes", notes)])
     errors.raise_if_any()
 
@@ -117,8 +133,8 @@ def add_call(
     title: str = "",
     notes: str = "",
 ) -> Outcome[CallView]:
-    _check_instant(starts_at)
     _check_minutes(minutes)
+    _check_instant(starts_at, minutes)
     _check_texts(title, notes)
     with db.unit_of_work() as session:
         load_cohort(session, cohort_id)
@@ -126,7 +142,7 @@ def add_call(
             cohort_id=cohort_id,
             starts_at=starts_at,
             minutes=minutes,
-            title=title.strip(),
+            title=limits.one_line(title),
             notes=notes.strip(),
         )
         session.add(call)
@@ -147,8 +163,8 @@ def update_call(
 
     `read_at` is the call's `updated_at` when the dialog read it: if the call has changed
     since, the save is refused (`ChangedSince`) instead of putting older values back."""
-    _check_instant(starts_at)
     _check_minutes(minutes)
+    _check_instant(starts_at, minutes)
     _check_texts(title, notes)
     with db.unit_of_work() as session:
         call = load_call(session, call_id)
@@ -157,18 +173,30 @@ def update_call(
             call.revision += 1
         call.starts_at = starts_at
         call.minutes = minutes
-        call.title = title.strip()
+        call.title = limits.one_line(title)
         call.notes = notes.strip()
         return Outcome.of(_view_of(session, call), Topic.CALLS)
 
 
 def set_cancelled(db: Database, call_id: int, cancelled: bool) -> Outcome[CallView]:
+    """Cancel a call, or take it back. A call whose live timer is under way (started, not
+    finished) is not cancelled: its run could then be neither resumed nor finished."""
     with db.unit_of_work() as session:
         call = load_call(session, call_id)
+        if cancelled and not call.cancelled and _under_way(call):
+            raise ValidationError.single(
+                "Call",
+                "is under way live: finish the live call first (or start it over), then cancel it",
+            )
         if call.cancelled != cancelled:
             call.cancelled = cancelled
             call.revision += 1
         return Outcome.of(_view_of(session, call), Topic.CALLS)
+
+
+def _under_way(call: Call) -> bool:
+    run = call.live_run
+    return run is not None and run.finished_at is None and bool(run.events)
 
 
 def delete_call(db: Database, call_id: int) -> Outcome[int]:
@@ -199,6 +227,9 @@ def set_local_times(
                 continue
             local_date = call.starts_at.astimezone(home).date()
             new_start = local_to_utc(local_date, local_time, cohort.home_tz)
+            if not _in_range(new_start, call.minutes):
+                errors.add("Start", f"call {call_id} would no longer be {limits.YEARS_TEXT}")
+                continue
             if new_start != call.starts_at:
                 call.starts_at = new_start
                 call.revision += 1

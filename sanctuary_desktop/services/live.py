@@ -153,7 +153,9 @@ def start_over(db: Database, call_id: int) -> Outcome[LiveCall]:
 
 
 def unfinished_runs(db: Database) -> list[RunSummary]:
-    """Calls whose timer was started and never finished: a crash, or a closed lid."""
+    """Calls whose timer was started and never finished: a crash, or a closed lid.
+
+    A cancelled call is left out: it cannot be opened live, so it could not be resumed."""
     with db.reading() as session:
         first = (
             select(RunEvent.run_id, func.min(RunEvent.at).label("started"))
@@ -163,7 +165,8 @@ def unfinished_runs(db: Database) -> list[RunSummary]:
         rows = session.execute(
             select(LiveRun, first.c.started)
             .join(first, first.c.run_id == LiveRun.id)
-            .where(LiveRun.finished_at.is_(None))
+            .join(Call, Call.id == LiveRun.call_id)
+            .where(LiveRun.finished_at.is_(None), Call.cancelled.is_(False))
             .order_by(first.c.started.desc())
         ).all()
         summaries = []

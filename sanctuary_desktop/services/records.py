@@ -5,26 +5,28 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.errors import Collector, ValidationError, saveable
+from sanctuary_desktop.domain.notes import NoteKind
 from sanctuary_desktop.services.cohorts import load_call
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.models import Attendance, Note, Participant, utc_now
 
-MAX_NOTE = 50_000
-MAX_TAGS = 500  # the column's size
-
-
-class NoteKind(StrEnum):
-    NOTE = "note"
-    INSIGHT = "insight"
-    QUOTE = "quote"
-    ACTION = "action"
+__all__ = [
+    "NoteKind",
+    "NoteView",
+    "add_note",
+    "attendance",
+    "delete_note",
+    "list_notes",
+    "record_attendance",
+    "update_note",
+]
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def add_note(
             call_id=call_id,
             kind=kind.value,
             text=text,
-            stage=stage.strip(),
+            stage=_stage_label(stage),
             owner_id=owner_id,
             tags=",".join(clean_tags),
             created_at=created_at or utc_now(),
@@ -140,21 +142,34 @@ def _checked(
 ) -> tuple[str, tuple[str, ...]]:
     errors = Collector()
     text = text.strip()
-    clean_tags = tuple(sorted({t.strip().lower() for t in tags if t.strip()}))
+    clean_tags = tuple(sorted({limits.one_line(t).lower() for t in tags if t.strip()}))
     if not text:
         errors.add("Note", "must not be empty")
-    elif len(text) > MAX_NOTE:
-        errors.add("Note", f"must be at most {MAX_NOTE:,} characters")
+    elif len(text) > limits.MAX_NOTE:
+        errors.add("Note", f"must be at most {limits.MAX_NOTE:,} characters")
     elif not saveable(text):
         errors.add("Note", "contains a character that cannot be saved")
-    if len(",".join(clean_tags)) > MAX_TAGS:
-        errors.add("Themes", f"must be at most {MAX_TAGS} characters together")
+    if len(",".join(clean_tags)) > limits.MAX_TAGS:
+        errors.add("Themes", f"must be at most {limits.MAX_TAGS} characters together")
     elif not all(saveable(tag) for tag in clean_tags):
         errors.add("Themes", "contain a character that cannot be saved")
+    elif not all(limits.single_line(tag) for tag in clean_tags):
+        errors.add("Themes", "must be one line each, without control characters")
     if kind is NoteKind.ACTION and owner_id is None:
         errors.add("Owner", "an action needs someone who owns it")
     errors.raise_if_any()
     return text, clean_tags
+
+
+def _stage_label(stage: str) -> str:
+    """The stage a note is stamped with, as the column holds it: one line, and cut short
+    (not refused: the note is what matters, typed mid-call) when a round's label is long."""
+    label = "".join(c for c in limits.one_line(stage) if limits.single_line(c))
+    if not saveable(label):
+        label = label.encode("utf-8", "replace").decode("utf-8")
+    if len(label) > limits.MAX_NAME:
+        label = label[: limits.MAX_NAME - 1].rstrip() + "…"
+    return label
 
 
 def _check_owner(session: Session, call_id: int, owner_id: int | None) -> None:

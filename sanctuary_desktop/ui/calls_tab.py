@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.schedule import (
+    MAX_CALLS,
     WEEKDAY_NAMES,
     Cadence,
     CadenceKind,
@@ -109,7 +111,7 @@ class SeriesDialog(QDialog):
         self.first.setDisplayFormat("ddd d MMM yyyy")
         self.by_count = QRadioButton("this many calls:")
         self.count = QSpinBox()
-        self.count.setRange(0, 200)
+        self.count.setRange(0, MAX_CALLS)
         self.count.setValue(7)
         self.by_until = QRadioButton("until the cohort ends")
         self.by_count.setChecked(True)
@@ -261,7 +263,7 @@ class CallDialog(QDialog):
         self.start = QTimeEdit()
         self.start.setDisplayFormat("HH:mm")
         self.minutes = QSpinBox()
-        self.minutes.setRange(-1, 24 * 60)
+        self.minutes.setRange(-1, limits.MAX_CALL_MINUTES)
         self.minutes.setSingleStep(15)
         self.minutes.setSuffix(" minutes")
         self.title = QLineEdit()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.cohort import CohortDraft, WakingHours
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services import cohorts
@@ -68,7 +69,7 @@ class CohortDialog(QDialog):
         self.start = date_edit(today)
         self.end = date_edit(today + timedelta(days=210))
         self.minutes = QSpinBox()
-        self.minutes.setRange(-1, 24 * 60)
+        self.minutes.setRange(-1, limits.MAX_CALL_MINUTES)
         self.minutes.setSuffix(" minutes")
         self.minutes.setSingleStep(15)
         self.minutes.setValue(90)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.cohort import IntakeStatus, ParticipantDraft
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.roster_csv import RosterPreview, RosterRow, read_roster_csv
@@ -102,7 +103,7 @@ class ParticipantDialog(QDialog):
         self.zone = ZonePicker()
         self.zone.set_zone_name(default_zone)
         self.years = QSpinBox()
-        self.years.setRange(-1, 80)
+        self.years.setRange(-1, limits.MAX_YEARS_IN_PRACTICE)
         self.years.setSpecialValueText("not known")
         self.years.setValue(-1)
         self.status = QComboBox()
