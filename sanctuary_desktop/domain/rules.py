@@ -20,14 +20,13 @@ from sanctuary_desktop.domain.agenda import AgendaItem, agenda_from_json
 from sanctuary_desktop.domain.cohort import IntakeStatus
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.limits import (
-    MAX_CALL_MINUTES,
     YEARS_TEXT,
     date_in_range,
     instant_in_range,
 )
 from sanctuary_desktop.domain.notes import NoteKind
 from sanctuary_desktop.domain.protocols import protocol_from_json
-from sanctuary_desktop.domain.timer import MAX_ADJUST_SECONDS, Action, LiveEvent, LiveTimer, Phase
+from sanctuary_desktop.domain.timer import Action, LiveEvent, LiveTimer, Phase, TimerError
 from sanctuary_desktop.domain.zones import is_valid_zone
 
 if TYPE_CHECKING:
@@ -390,6 +389,14 @@ def _replay_problems(
         yield f"{row} is marked finished at another time than its timer finished"
 
 
+_REFUSED = {
+    Action.ADJUST: "changes the time by more than an hour, or not at all",
+    Action.RESHAPE: "holds a plan that does not fit the stages",
+    Action.START: "has someone in the turn order twice",
+    Action.ORDER: "has someone in the turn order twice",
+}
+
+
 class _Replay(LiveTimer):
     """A timer fed one stored event at a time, refusing those it would never write."""
 
@@ -401,15 +408,11 @@ class _Replay(LiveTimer):
                 return "comes while the timer is not running"
         elif not self.can(action):
             return "the timer could not take at that point"
-        if action is Action.ADJUST and not 0 < abs(record.amount) <= MAX_ADJUST_SECONDS:
-            return "changes the time by more than an hour, or not at all"
-        if action is Action.RESHAPE and (
-            len(values) != len(self.items)
-            or any(not 1 <= minutes <= MAX_CALL_MINUTES for minutes in values)
-        ):
-            return "holds a plan that does not fit the stages"
-        if action in (Action.START, Action.ORDER) and len(set(values)) != len(values):
-            return "has someone in the turn order twice"
+        else:
+            try:
+                self._check(action, record.amount, values)  # the timer's own refusals
+            except TimerError:
+                return _REFUSED.get(action, "the timer could not take at that point")
         return None
 
     def feed(self, record: LiveEventRecord) -> None:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from sanctuary_desktop.domain.agenda import AgendaItem, shorten_to_fit
+from sanctuary_desktop.domain.limits import MAX_CALL_MINUTES
 from sanctuary_desktop.domain.protocols import Bell, StopKind
 
 # A call started this close to its scheduled start aims at the scheduled end; one
@@ -463,15 +464,12 @@ class LiveTimer:
             raise TimerError("only the clock moves on at a hard stop")
         now = self._not_before_last(now)
         before = self.tick(now)
-        if not self.can(action):
-            self._unwritten.extend(before.events)  # the next tick hands them out
-            raise TimerError(f"cannot {action.value} now")
-        if action is Action.ADJUST and not (0 < abs(amount) <= MAX_ADJUST_SECONDS):
-            raise TimerError("an adjustment must be a minute or more, and at most an hour")
-        if action is Action.RESHAPE:
-            _check_reshape(values, len(self.items))
-        if action in (Action.START, Action.ORDER) and len(set(values)) != len(values):
-            raise TimerError("someone is in the turn order twice")
+        try:
+            self._check(action, amount, values)
+        except TimerError:
+            # The hard stops the tick passed are applied: the next tick hands them out.
+            self._unwritten.extend(before.events)
+            raise
         event = LiveEvent(now, action, amount, tuple(values))
         previous = (self._state.index, self._state.phase)
         self._apply(event)
@@ -483,6 +481,17 @@ class LiveTimer:
             if moved and Bell.START in after.item.bells:
                 signals.append(Signal.BELL)
         return Tick(after, (*before.events, event), tuple(dict.fromkeys(signals)))
+
+    def _check(self, action: Action, amount: int, values: Sequence[int]) -> None:
+        """Refuse a command the timer cannot take now, or one it would never write."""
+        if not self.can(action):
+            raise TimerError(f"cannot {action.value} now")
+        if action is Action.ADJUST and not (0 < abs(amount) <= MAX_ADJUST_SECONDS):
+            raise TimerError("an adjustment must be a minute or more, and at most an hour")
+        if action is Action.RESHAPE:
+            _check_reshape(values, len(self.items))
+        if action in (Action.START, Action.ORDER) and len(set(values)) != len(values):
+            raise TimerError("someone is in the turn order twice")
 
     def tick(self, now: datetime) -> Tick:
         """What the display shows at ``now``, the clock's own events, and any sounds due."""
@@ -670,8 +679,8 @@ def _restart(log: _StageLog, t: float) -> None:
 
 
 def _check_reshape(values: Sequence[int], count: int) -> None:
-    if len(values) != count or any(minutes < 1 for minutes in values):
-        raise TimerError("a new plan needs at least a minute for every stage")
+    if len(values) != count or any(not 1 <= minutes <= MAX_CALL_MINUTES for minutes in values):
+        raise TimerError("a new plan needs at least a minute, and at most a day, for every stage")
 
 
 def _level(item: AgendaItem, length: float, remaining: float) -> Level:

@@ -519,3 +519,53 @@ def test_ahead_is_told_only_after_a_stage_and_behind_at_once() -> None:
     small.command(Action.START, START)
     small.command(Action.NEXT, START + timedelta(seconds=10 * 60 - 30))
     assert small.tick(START + timedelta(minutes=10)).snapshot.pace == 0  # 30 s: not worth it
+
+
+REFUSED_AFTER_A_HARD_STOP = [
+    (Action.ADJUST, 0, ()),
+    (Action.ADJUST, 60 * 60 + 1, ()),
+    (Action.ADJUST, -(60 * 60 + 1), ()),
+    (Action.RESHAPE, 0, (5,)),  # one stage too few
+    (Action.RESHAPE, 0, (5, 0, 5)),
+    (Action.RESHAPE, 0, (5, 24 * 60 + 1, 5)),  # longer than any call
+    (Action.ORDER, 0, (7, 8, 7)),
+]
+
+
+@pytest.mark.parametrize(("action", "amount", "values"), REFUSED_AFTER_A_HARD_STOP)
+def test_hard_stops_survive_a_refused_amount_plan_or_order(
+    action: Action, amount: int, values: tuple[int, ...]
+) -> None:
+    items = (item("Check-in", 1, stop=StopKind.HARD), item("Work", 5), item("Close", 5))
+    timer, clock = started(items, people=(7, 8))
+    written = list(timer.events)
+    with pytest.raises(TimerError):
+        timer.command(action, clock.advance(90), amount=amount, values=values)
+    assert timer.index == 1  # the hard stop at 60 s was applied before the refusal
+    tick = timer.tick(clock.advance(1))
+    assert [e.action for e in tick.events] == [Action.AUTO]
+    assert tick.events[0].at == START + timedelta(seconds=60)
+    written.extend(tick.events)
+    assert timer.tick(clock.advance(1)).events == ()  # handed out once
+    replayed = LiveTimer(items, START, 11, written)
+    assert replayed.index == 1
+    assert replayed.tick(clock()).snapshot == timer.tick(clock()).snapshot
+
+
+def test_a_refused_command_then_an_accepted_one_writes_the_hard_stop_first() -> None:
+    items = (item("Check-in", 1, stop=StopKind.HARD), item("Work", 5))
+    timer, clock = started(items)
+    with pytest.raises(TimerError):
+        timer.command(Action.ADJUST, clock.advance(90), amount=0)
+    tick = timer.command(Action.PAUSE, clock.advance(5))
+    assert [e.action for e in tick.events] == [Action.AUTO, Action.PAUSE]
+    replayed = LiveTimer(items, START, 6, [timer.events[0], *tick.events])
+    assert replayed.events == timer.events
+
+
+def test_a_plan_longer_than_any_call_is_refused_as_check_would() -> None:
+    timer, clock = started(agenda(5, 5))
+    with pytest.raises(TimerError):
+        timer.command(Action.RESHAPE, clock(), values=(5, 24 * 60 + 1))
+    timer.command(Action.RESHAPE, clock(), values=(5, 24 * 60))
+    assert timer.minutes == (5, 24 * 60)
