@@ -16,6 +16,7 @@ SCRIPTS = (
     "startup.py",
     "big_database.py",
     "export_pause.py",
+    "transcript_import.py",
 )
 
 

@@ -28,7 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("gui", help="open the app (the default)")
-    commands.add_parser("demo", help="add the sample cohort to the data folder")
+    demo_command = commands.add_parser("demo", help="add the sample cohort to the data folder")
+    demo_command.add_argument(
+        "--again", action="store_true", help="add another copy when the sample is already here"
+    )
 
     listing = commands.add_parser("list", help="list cohorts or the calls of one cohort")
     what = listing.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -293,6 +296,13 @@ def _dispatch(db: Database, args: argparse.Namespace) -> int:
     from sanctuary_desktop.services import calendar_export, calls, cohorts, demo
 
     if args.command == "demo":
+        present = demo.find_sample(db)
+        if present is not None and not args.again:
+            print(
+                f"The sample cohort is already here (id {present}); "
+                "add another copy with: sanctuary-desktop demo --again"
+            )
+            return 0
         cohort = demo.create_sample(db)
         print(f"Added the sample cohort {cohort.name!r} (id {cohort.id}).")
     elif args.command == "list" and args.what == "cohorts":
@@ -394,7 +404,12 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> None:
         from sanctuary_desktop.services import handouts
 
         data = handouts.handout_pdf(
-            db, args.cohort, handouts.Handout(args.which), paper=paper, facilitator_zone=zone_name
+            db,
+            args.cohort,
+            handouts.Handout(args.which),
+            paper=paper,
+            facilitator_zone=zone_name,
+            zone=args.zone,  # the participants' handouts follow --zone only when it is given
         )
     write_pdf(args.output, data)
     print(f"Wrote {args.output} ({len(data) // 1024} KB)")

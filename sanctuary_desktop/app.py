@@ -193,6 +193,7 @@ def run_gui(args: argparse.Namespace) -> int:
     # Connected before the loop runs: a quit in its very first turn must still end it.
     closing = asyncio.Event()
     app.aboutToQuit.connect(closing.set)
+    quit_on_sigterm(app)
 
     async def until_quit() -> None:
         await closing.wait()
@@ -205,6 +206,25 @@ def run_gui(args: argparse.Namespace) -> int:
         instance.release()
         log.info("closed")
     return 0
+
+
+def quit_on_sigterm(app: QObject) -> None:
+    """SIGTERM (a logout, a `kill`) ends the app as Quit does: the log closes, the lock
+    goes, and a live call's timer keeps time in its log. Python runs a signal handler only
+    when it next runs code, so the wakeup pipe makes Qt's loop wake for it; no polling."""
+    if sys.platform == "win32":
+        return
+    import signal
+
+    from PySide6.QtCore import QCoreApplication, QSocketNotifier
+
+    reader, writer = os.pipe()
+    os.set_blocking(reader, False)
+    os.set_blocking(writer, False)
+    signal.set_wakeup_fd(writer)
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: QCoreApplication.quit())
+    wakeup = QSocketNotifier(reader, QSocketNotifier.Type.Read, app)
+    wakeup.activated.connect(lambda: os.read(reader, 512))
 
 
 def schedule_backups(ctx: AppContext, window: QObject) -> QTimer:

@@ -22,8 +22,11 @@ def test_demo_list_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert code == 0 and "No cohorts yet" in out
     code, out, _ = run(capsys, data, "demo")
     assert code == 0 and "sample cohort" in out
+    code, out, _ = run(capsys, data, "demo")
+    assert code == 0 and "already here" in out and "--again" in out
     code, out, _ = run(capsys, data, "list", "cohorts")
     assert "Tending the Commons" in out and "9 people, 7 calls" in out
+    assert out.count("Tending the Commons") == 1, "a second demo adds no copy unasked"
     cohort_id = out.split()[0]
     code, out, _ = run(capsys, data, "list", "sessions", "--cohort", cohort_id)
     lines = out.strip().splitlines()
@@ -99,6 +102,26 @@ def test_pdf_exports_headless(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert code == 0, (which, err)
         text = "".join(page.extract_text() for page in pypdf.PdfReader(target).pages)
         assert "Tending the Commons" in text, which
+    # --zone is honoured by the handouts that print times (it was silently ignored).
+    for which in ("protocol", "calendar", "schedule"):
+        texts = []
+        for extra in ((), ("--zone", "Pacific/Auckland")):
+            target = tmp_path / f"{which}-zoned.pdf"
+            code, _, err = run(
+                capsys,
+                data,
+                "export",
+                "handout",
+                which,
+                "--cohort",
+                cohort_id,
+                "-o",
+                str(target),
+                *extra,
+            )
+            assert code == 0, (which, err)
+            texts.append("".join(p.extract_text() for p in pypdf.PdfReader(target).pages))
+        assert texts[0] != texts[1], f"{which} ignores --zone"
     code, _, err = run(
         capsys, data, "export", "handout", "roster", "--cohort", "999", "-o", str(target)
     )
@@ -156,7 +179,7 @@ def test_backup_restore_check_and_archives_headless(
     code, out, _ = run(capsys, elsewhere, "list", "cohorts")
     assert out.count("Tending the Commons") == 1
 
-    run(capsys, data, "demo")  # a second cohort, then back to the copy with one
+    run(capsys, data, "demo", "--again")  # a second cohort, then back to the copy with one
     code, out, err = run(capsys, data, "restore", str(copy))
     assert code == 0, err
     assert "kept as" in out

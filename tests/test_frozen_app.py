@@ -149,15 +149,6 @@ def test_the_window_starts_and_answers_a_second_launch(
     assert "ERROR" not in log and "Traceback" not in log, log
 
 
-APP_PY = (ROOT / "sanctuary_desktop" / "app.py").read_text(encoding="utf-8")
-
-
-@pytest.mark.xfail(
-    "SIGTERM" not in APP_PY,
-    reason="app.py does not yet end cleanly on SIGTERM (the session's logout, `kill`): "
-    "see the packaging report for the change",
-    strict=True,
-)
 def test_the_window_quits_cleanly_when_asked_to_end(
     window: tuple[subprocess.Popen[str], Path],
 ) -> None:

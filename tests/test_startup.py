@@ -176,3 +176,33 @@ def test_a_window_left_on_another_page_opens_there_without_a_first_look(
     result = run_python("-c", script, "--data-dir", str(data))
     assert "PAINTED" not in result.stdout
     assert "PAGE CalendarPage" in result.stdout
+
+
+def test_sigterm_ends_the_app_as_quit_does(tmp_path: Path) -> None:
+    """A logout or `kill` closes the log and releases the folder: the next start is not
+    told the app is already open."""
+    import signal
+    import time
+
+    data = sample_folder(tmp_path)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sanctuary_desktop", "--data-dir", str(data)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log = data / "logs" / "sanctuary.log"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        # The start-up backup is taken from the running loop: the app is fully up.
+        if log.exists() and "backup written" in log.read_text(encoding="utf-8"):
+            break
+        time.sleep(0.1)
+    assert process.poll() is None, process.communicate()
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert log.read_text(encoding="utf-8").splitlines()[-1].endswith("closed")
+    assert not (data / "sanctuary.lock").exists()

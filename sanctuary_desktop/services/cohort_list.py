@@ -43,7 +43,9 @@ SELECT c.id, c.name, c.focus, c.home_tz, c.start_date, c.end_date, c.archived,
        (SELECT count(*) FROM participants AS p WHERE p.cohort_id = c.id),
        (SELECT count(*) FROM calls AS k WHERE k.cohort_id = c.id AND NOT k.cancelled),
        (SELECT min(k.starts_at) FROM calls AS k
-         WHERE k.cohort_id = c.id AND NOT k.cancelled AND k.starts_at >= :now)
+         WHERE k.cohort_id = c.id AND NOT k.cancelled AND k.starts_at >= :now
+           AND NOT EXISTS (SELECT 1 FROM live_runs AS r
+                            WHERE r.call_id = k.id AND r.finished_at IS NOT NULL))
 FROM cohorts AS c
 WHERE :include_archived OR NOT c.archived
 ORDER BY c.archived, c.start_date DESC, c.name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from sanctuary_desktop.domain.cohort import CohortDraft
 from sanctuary_desktop.services import calls, cohort_list, cohorts, demo
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.location import DataFolder
+from tests.services.test_held_calls import _finish_early
 
 
 def fill(db: Database) -> None:
@@ -23,10 +24,12 @@ def fill(db: Database) -> None:
     cohorts.set_archived(db, past.id, True)
     for call in calls.list_cohort_calls(db, future.id)[:2]:
         calls.set_cancelled(db, call.id, True)
-    for call in calls.list_cohort_calls(db, running.id):
-        if call.starts_at >= datetime.now(UTC):
-            calls.set_cancelled(db, call.id, True)
-            break
+    coming = [
+        c for c in calls.list_cohort_calls(db, running.id) if c.starts_at >= datetime.now(UTC)
+    ]
+    calls.set_cancelled(db, coming[0].id, True)
+    # Run live and finished before its time: held, so not the next call either.
+    _finish_early(db, coming[1].id, datetime.now(UTC) - timedelta(hours=1))
     for name in ("ákau circle", "Akau circle", "akau circle", "Zebra circle"):
         cohorts.create_cohort(
             db,
