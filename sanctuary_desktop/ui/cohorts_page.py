@@ -206,6 +206,7 @@ class CohortsPage(QWidget):
         self.plan: CohortPlan | None = None
         self.selected_id: int | None = None
         self.pending_call: int | None = None
+        self.pending_participant: int | None = None
         self.pending_roster: int | None = None  # a cohort just made: open on its Roster
         self.detail: QWidget | None = None
         self._loads = 0
@@ -305,6 +306,7 @@ class CohortsPage(QWidget):
         ctx.events.data_changed.connect(self._data_changed)
         ctx.events.open_cohort.connect(self.select_cohort)
         ctx.events.open_call.connect(self.open_call)
+        ctx.events.open_participant.connect(self.open_participant)
         self.reload_list()
 
     # -- loading -------------------------------------------------------------------------
@@ -385,6 +387,10 @@ class CohortsPage(QWidget):
             self.calls_tab.select_call(self.pending_call)
             self.calls_tab.table.setFocus()
             self.pending_call = None
+        elif self.pending_participant is not None:
+            self.tabs.setCurrentWidget(self.roster_tab)
+            self.roster_tab.show_participant(self.pending_participant)
+            self.pending_participant = None
         elif self.pending_roster == plan.cohort.id:
             # A new cohort has no one yet: its first step is the roster, not empty calls.
             self.tabs.setCurrentWidget(self.roster_tab)
@@ -392,6 +398,14 @@ class CohortsPage(QWidget):
 
     def open_call(self, cohort_id: int, call_id: int) -> None:
         self.pending_call = call_id
+        self._open_in(cohort_id)
+
+    def open_participant(self, cohort_id: int, participant_id: int) -> None:
+        """A person (from Search): their cohort, on its Roster, with them selected."""
+        self.pending_participant = participant_id
+        self._open_in(cohort_id)
+
+    def _open_in(self, cohort_id: int) -> None:
         if self.plan is not None and self.plan.cohort.id == cohort_id:
             self._plan_loaded(self._loads, self.plan)
         else:

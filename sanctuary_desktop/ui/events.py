@@ -11,4 +11,5 @@ class Events(QObject):
     data_changed = Signal(object)  # frozenset[Topic]
     open_cohort = Signal(int)  # cohort id
     open_call = Signal(int, int)  # cohort id, call id
+    open_participant = Signal(int, int)  # cohort id, participant id: on the Roster
     run_live = Signal(int)  # call id: open (or bring forward) its live window

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self._busy(False)
         ctx.events.open_call.connect(lambda *_ids: self.show_page(COHORTS))
         ctx.events.open_cohort.connect(lambda _id: self.show_page(COHORTS))
+        ctx.events.open_participant.connect(lambda *_ids: self.show_page(COHORTS))
         ctx.events.run_live.connect(self.open_live)
         self.live_windows: dict[int, LiveWindow] = {}
         self._build_menus()

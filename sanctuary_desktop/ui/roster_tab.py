@@ -450,6 +450,16 @@ class RosterTab(QWidget):
             self.select(selected.id)
         self._update_buttons()
 
+    def show_participant(self, participant_id: int) -> None:
+        """Select someone and give the table the keys, showing everyone if the status
+        filter hides them."""
+        self.select(participant_id)
+        chosen = self.selected()
+        if chosen is None or chosen.id != participant_id:
+            self.status_filter.setCurrentIndex(0)
+            self.select(participant_id)
+        self.table.setFocus()
+
     def _filter(self) -> None:
         label = self.status_filter.currentData()
         self.proxy.setFilterRegularExpression(f"^{label}$" if label else "")

@@ -202,6 +202,8 @@ class ResultsModel(QAbstractListModel):
             item = self.rows[index.row()]
             if isinstance(item, NoteHit):
                 return "Double-click or press Enter to open the call"
+            if isinstance(item, PersonHit):
+                return "Double-click or press Enter to open them on their cohort's roster"
             if not isinstance(item, Heading):
                 return "Double-click or press Enter to open the cohort"
         return None
@@ -516,6 +518,8 @@ class SearchPage(QWidget):
         hit = self.model.hit_at(index.row())
         if isinstance(hit, NoteHit):
             self.ctx.events.open_call.emit(hit.cohort_id, hit.call_id)
+        elif isinstance(hit, PersonHit):
+            self.ctx.events.open_participant.emit(hit.cohort_id, hit.participant_id)
         elif hit is not None:
             self.ctx.events.open_cohort.emit(hit.cohort_id)
 

@@ -214,3 +214,24 @@ def test_the_system_zone_is_asked_again_after_a_while(monkeypatch: pytest.Monkey
     assert context.system_zone() == "Europe/Paris"  # asked once, not on every call
     clock[0] += context.SYSTEM_ZONE_FRESH_S
     assert context.system_zone() == "Asia/Tokyo"
+
+
+def test_a_person_from_search_opens_on_the_roster_selected(qtbot: QtBot, ctx: AppContext) -> None:
+    from sanctuary_desktop.domain.cohort import IntakeStatus
+    from sanctuary_desktop.services import cohorts
+
+    cohort_id = add_sample(ctx)
+    plan = ctx.services.runner.submit(cohorts.get_plan, cohort_id).result()
+    withdrawn = next(p for p in plan.participants if p.status is not IntakeStatus.ACCEPTED)
+    window = open_window(qtbot, ctx)
+    page = window.cohorts_page
+    qtbot.waitUntil(lambda: page.plan is not None)
+    window.show_page(1)  # somewhere else, as Search would be
+    roster = page.roster_tab
+    roster.status_filter.setCurrentIndex(roster.status_filter.findText("Accepted"))
+    ctx.events.open_participant.emit(cohort_id, withdrawn.id)
+    settle(qtbot, ctx)
+    assert window.stack.currentWidget() is page
+    assert page.tabs.currentWidget() is roster
+    chosen = roster.selected()
+    assert chosen is not None and chosen.id == withdrawn.id, "shown although filtered out"

@@ -123,13 +123,19 @@ def test_activating_opens_the_call_or_the_cohort(page: SearchPage, qtbot: QtBot)
     assert opened_calls == [(hit.cohort_id, hit.call_id)]
     page.view.activated.emit(page.model.index(0, 0))  # a heading does nothing
     assert len(opened_calls) == 1
+    opened_people: list[tuple[int, int]] = []
+    page.ctx.events.open_participant.connect(lambda c, p: opened_people.append((c, p)))
     search(page, qtbot, "aroha")
     person = page.model.rows[1]
     assert isinstance(person, PersonHit)
     page.view.setFocus()
     page.view.setCurrentIndex(page.model.index(1, 0))
     qtbot.keyClick(page.view, Qt.Key.Key_Return)
-    assert opened_cohorts == [person.cohort_id]
+    assert opened_people == [(person.cohort_id, person.participant_id)]
+    search(page, qtbot, "commons")
+    page.view.setCurrentIndex(page.model.index(1, 0))
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    assert opened_cohorts == [page.model.rows[1].cohort_id]  # type: ignore[union-attr]
 
 
 def test_results_follow_changes_to_notes(page: SearchPage, qtbot: QtBot, ctx: AppContext) -> None:
