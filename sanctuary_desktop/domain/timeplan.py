@@ -180,29 +180,55 @@ def fairness(
 
 
 def fairness_sentence(rows: Sequence[FairnessRow]) -> str:
-    """Plain English summary of fairness rows, naming whoever carries the most."""
+    """Plain English summary of fairness rows that agrees with the table: who has every
+    call out of hours (all of them, named, or counted past three), who has some, and how
+    many have none."""
     if not rows:
         return "No participants yet."
-    burdened = [row for row in rows if row.out_of_hours]
-    in_hours = len(rows) - len(burdened)
-    if not burdened:
-        calls = rows[0].calls
-        if not calls:
-            return "No calls scheduled yet."
+    calls = rows[0].calls
+    if not calls:
+        return "No calls scheduled yet."
+    every = [row for row in rows if row.out_of_hours and row.out_of_hours >= row.calls]
+    some = [row for row in rows if 0 < row.out_of_hours < row.calls]
+    in_hours = len(rows) - len(every) - len(some)
+    if not every and not some:
         return f"Everyone has all {_plural(calls, 'call')} in hours."
-    worst = max(burdened, key=lambda row: row.out_of_hours)
-    kinds = [f"{row_count} {kind}" for row_count, kind in _kinds(worst) if row_count]
-    parts = [
-        f"{worst.person.name} ({worst.person.city}) has {worst.out_of_hours} of "
-        f"{_plural(worst.calls, 'call')} out of hours ({', '.join(kinds)})"
-    ]
-    if others := len(burdened) - 1:
-        parts.append(f"{_people(others, 'other')} {_has(others)} some calls out of hours")
+    parts = []
+    if len(every) == 1:
+        parts.append(f"{_named(every[0])} has all {_plural(calls, 'call')} out of hours")
+        parts[-1] += f" ({_kinds_text(every[0])})"
+    elif every:
+        parts.append(f"{_names(every)} have every call out of hours")
+    if some and not every:
+        worst = max(some, key=lambda row: row.out_of_hours)
+        parts.append(
+            f"{_named(worst)} has {worst.out_of_hours} of {_plural(worst.calls, 'call')} out "
+            f"of hours ({_kinds_text(worst)})"
+        )
+        if others := len(some) - 1:
+            parts.append(f"{_people(others, 'other')} {_has(others)} some calls out of hours")
+    elif some:
+        parts.append(f"{_people(len(some))} {_has(len(some))} some calls out of hours")
     if in_hours:
         parts.append(f"{_people(in_hours)} {_has(in_hours)} all calls in hours")
     else:
         parts.append("nobody has all calls in hours")
     return "; ".join(parts) + "."
+
+
+def _named(row: FairnessRow) -> str:
+    return f"{row.person.name} ({row.person.city})"
+
+
+def _names(rows: Sequence[FairnessRow]) -> str:
+    if len(rows) > 3:
+        return _people(len(rows))
+    named = [_named(row) for row in rows]
+    return ", ".join(named[:-1]) + f" and {named[-1]}"
+
+
+def _kinds_text(row: FairnessRow) -> str:
+    return ", ".join(f"{count} {kind}" for count, kind in _kinds(row) if count)
 
 
 def _kinds(row: FairnessRow) -> tuple[tuple[int, str], ...]:

@@ -771,6 +771,9 @@ class TimeZonesTab(QWidget):
         )
 
     def _refresh_alternation(self) -> None:
+        """One figure for the suggestion, the one that would come true: held calls stay as
+        they were, so the worst share is the series' with only the upcoming calls moved
+        (or, with none to move, the share if every call alternated)."""
         assert self.plan is not None
         alternation = self._alternation
         if alternation is None:
@@ -779,23 +782,13 @@ class TimeZonesTab(QWidget):
         current = max((r.share for r in self._fairness_rows), default=0.0)
         first, second = alternation.first, alternation.second
         pair = f"{first:%H:%M} and {second:%H:%M} ({self._home_city})"
-        if alternation.worst_person_share >= current:
-            self.alternation_label.setText(
-                f"Alternating would not make the series fairer: the best pair, {pair}, leaves "
-                f"the worst share at {percent(alternation.worst_person_share)}, and it is "
-                f"{percent(current)} now."
-            )
-            self.alternation_detail.setText("")
-            self.alternation_detail.hide()
-            return
-        self.alternation_label.setText(
-            f"Alternate {pair}: worst share drops from {percent(current)} to "
-            f"{percent(alternation.worst_person_share)}"
+        meaning = (
+            "The worst share is the largest part of the series any one person has out of hours."
         )
         if not self._upcoming:
+            worst = alternation.worst_person_share
             detail = (
-                "The worst share is the largest part of the series any one person has out "
-                "of hours, if every call alternated. There are no upcoming calls to move."
+                f"{meaning} This is if every call alternated; there are no upcoming calls to move."
             )
         else:
             home = zones.zone(cohort.home_tz)
@@ -813,17 +806,27 @@ class TimeZonesTab(QWidget):
                 cohort.waking_hours,
                 cohort.home_tz,
             )
-            worst_after = max((r.share for r in after), default=0.0)
+            worst = max((r.share for r in after), default=0.0)
             listing = ", ".join(
                 f"{WEEKDAYS[d.weekday()]} {d.day} {d:%b} at {t:%H:%M}"
                 for d, t in zip(upcoming_days, new_times, strict=True)
             )
             detail = (
-                "The worst share is the largest part of the series any one person has out "
-                "of hours, if every call alternated. Held calls stay as they "
-                f"were, so moving the {plural(len(self._upcoming), 'upcoming call')} "
-                f"({listing}) makes the worst share over the series {percent(worst_after)}."
+                f"{meaning} Held calls stay as they were; the "
+                f"{plural(len(self._upcoming), 'upcoming call')} would be: {listing}."
             )
+        if worst >= current:
+            self.alternation_label.setText(
+                f"Alternating would not make the series fairer: with the best pair, {pair}, "
+                f"the worst share stays at {percent(current)} or more."
+            )
+            self.alternation_detail.setText("")
+            self.alternation_detail.hide()
+            return
+        self.alternation_label.setText(
+            f"Alternate {pair}: the worst share over the series drops from "
+            f"{percent(current)} to {percent(worst)}"
+        )
         self.alternation_detail.setText(detail)
         self.alternation_detail.show()
 

@@ -157,8 +157,27 @@ def test_fairness_sentence_edge_cases() -> None:
     assert fairness_sentence(in_hours) == "Everyone has all 1 call in hours."
     everyone_out = [FairnessRow(AROHA, 2, 0, 2), FairnessRow(JORDAN, 2, 1, 0)]
     assert fairness_sentence(everyone_out) == (
-        "Aroha Ngata (Auckland) has 2 of 2 calls out of hours (2 late); "
-        "1 other person has some calls out of hours; nobody has all calls in hours."
+        "Aroha Ngata (Auckland) has all 2 calls out of hours (2 late); "
+        "1 person has some calls out of hours; nobody has all calls in hours."
+    )
+
+
+def test_fairness_sentence_names_everyone_with_every_call_out_of_hours() -> None:
+    """Two people with every call out of hours: the summary must not name one and call
+    the other "some" (the table beside it says 100% for both)."""
+    rows = [
+        FairnessRow(AROHA, 7, 7, 0),
+        FairnessRow(BETHLEHEM, 7, 5, 2),
+        FairnessRow(JORDAN, 7, 1, 0),
+        *(FairnessRow(Person(k, f"P{k}", "Europe/London"), 7, 0, 0) for k in range(10, 15)),
+    ]
+    assert fairness_sentence(rows) == (
+        "Aroha Ngata (Auckland) and Bethlehem Tadesse (Addis Ababa) have every call out of "
+        "hours; 1 person has some calls out of hours; 5 people have all calls in hours."
+    )
+    many = [FairnessRow(Person(k, f"P{k}", "Asia/Tokyo"), 3, 3, 0) for k in range(4)]
+    assert fairness_sentence(many) == (
+        "4 people have every call out of hours; nobody has all calls in hours."
     )
 
 
