@@ -38,6 +38,37 @@ def test_only_ui_and_app_import_qt() -> None:
     assert offenders == []
 
 
+# The architecture's "never" rules: a layer never imports these.
+NEVER = {
+    "domain": (
+        "sqlalchemy",
+        "alembic",
+        "sanctuary_desktop.store",
+        "sanctuary_desktop.services",
+        "sanctuary_desktop.export",
+        "sanctuary_desktop.ui",
+        "sanctuary_desktop.app",
+        "sanctuary_desktop.bootstrap",
+    ),
+    "store": ("sanctuary_desktop.services", "sanctuary_desktop.export", "sanctuary_desktop.ui"),
+    "services": ("sanctuary_desktop.ui", "sanctuary_desktop.app"),
+    "export": ("sanctuary_desktop.store", "sanctuary_desktop.ui", "sqlalchemy"),
+    "ui": ("sanctuary_desktop.store", "sqlalchemy", "alembic"),
+}
+
+
+def test_no_layer_imports_what_the_architecture_forbids() -> None:
+    """Every import, at the top or inside a function or TYPE_CHECKING, is looked at."""
+    offenders = [
+        f"{layer}/{path.relative_to(PACKAGE / layer)} imports {module}"
+        for layer, forbidden in NEVER.items()
+        for path in modules_in(layer)
+        for module in sorted(imported_modules(path))
+        if module.startswith(forbidden)
+    ]
+    assert offenders == []
+
+
 def test_domain_imports_neither_sqlalchemy_nor_upper_layers() -> None:
     forbidden = ("sqlalchemy", "alembic", "sanctuary_desktop.store", "sanctuary_desktop.services")
     for path in modules_in("domain"):

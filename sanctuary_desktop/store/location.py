@@ -10,11 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sanctuary_desktop import LOCK_FILE as LOCK_FILE
+from sanctuary_desktop import PRIVATE_DIR as PRIVATE_DIR
+from sanctuary_desktop import PRIVATE_FILE as PRIVATE_FILE
+
 ENV_DATA_DIR = "SANCTUARY_DATA_DIR"
 ENV_DATABASE_URL = "SANCTUARY_DATABASE_URL"
-PRIVATE_DIR = 0o700
-PRIVATE_FILE = 0o600
-LOCK_FILE = "sanctuary.lock"  # held by the running app (ui/single_instance.py)
+
 DATABASE_FILE = "sanctuary.db"
 # Backups, and damaged files set aside by a restore, as store/backups.py names them.
 BACKUP_FILE = re.compile(r"^sanctuary-.+\.db$")

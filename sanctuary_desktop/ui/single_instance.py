@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, Signal
 
-from sanctuary_desktop.store.location import LOCK_FILE, PRIVATE_DIR, PRIVATE_FILE
+from sanctuary_desktop import LOCK_FILE, PRIVATE_DIR, PRIVATE_FILE
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from sanctuary_desktop.services.opening import OpeningProblem, Trouble
 
 if TYPE_CHECKING:
-    from sanctuary_desktop.store.backups import BackupInfo
+    from sanctuary_desktop.services.backups import BackupInfo
 
 
 class Way(StrEnum):
