@@ -170,7 +170,7 @@ def update_call(
         call = load_call(session, call_id)
         check_unchanged("Call", call.updated_at, read_at)
         if call.starts_at != starts_at or call.minutes != minutes:
-            call.revision += 1
+            _next_revision(call)
         call.starts_at = starts_at
         call.minutes = minutes
         call.title = limits.one_line(title)
@@ -190,8 +190,14 @@ def set_cancelled(db: Database, call_id: int, cancelled: bool) -> Outcome[CallVi
             )
         if call.cancelled != cancelled:
             call.cancelled = cancelled
-            call.revision += 1
+            _next_revision(call)
         return Outcome.of(_view_of(session, call), Topic.CALLS)
+
+
+def _next_revision(call: Call) -> None:
+    """Calendars take a higher revision as news of the same event. It stops at the bound an
+    archive holds, a million changes on: far past any real call, and still exportable."""
+    call.revision = min(call.revision + 1, limits.MAX_REVISION)
 
 
 def _under_way(call: Call) -> bool:
@@ -232,7 +238,7 @@ def set_local_times(
                 continue
             if new_start != call.starts_at:
                 call.starts_at = new_start
-                call.revision += 1
+                _next_revision(call)
         errors.raise_if_any()
         session.flush()
         session.refresh(cohort, ["calls"])

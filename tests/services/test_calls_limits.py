@@ -217,3 +217,19 @@ def test_a_run_left_open_on_a_cancelled_call_is_not_offered_for_resume(db: Datab
     with db.unit_of_work() as session:
         session.execute(update(Call).where(Call.id == call_id).values(cancelled=True))
     assert live.unfinished_runs(db) == []
+
+
+def test_a_revision_stops_at_the_bound_an_archive_holds(db: Database) -> None:
+    cohort = make_cohort(db)
+    starts = datetime(2027, 3, 4, 17, tzinfo=UTC)
+    view = calls.add_call(db, cohort, starts, 60).value
+    with db.unit_of_work() as session:
+        session.execute(
+            update(Call).where(Call.id == view.id).values(revision=limits.MAX_REVISION - 1)
+        )
+    for minutes in (61, 62, 63):
+        calls.update_call(db, view.id, starts_at=starts, minutes=minutes)
+    calls.set_cancelled(db, view.id, True)
+    with db.reading() as session:
+        assert session.get(Call, view.id).revision == limits.MAX_REVISION  # type: ignore[union-attr]
+    assert integrity.check(db).ok
