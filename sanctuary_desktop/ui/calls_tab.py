@@ -719,7 +719,12 @@ class CallsTab(QWidget):
     def toggle_cancel(self) -> None:
         call = self.selected()
         if call is not None:
-            self.ctx.services.call(calls.set_cancelled, call.id, not call.cancelled)
+            self.ctx.services.call(
+                calls.set_cancelled,
+                call.id,
+                not call.cancelled,
+                failed=lambda error: self.show_message(str(error), error=True),
+            )
 
     def delete_selected(self) -> None:
         call = self.selected()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sanctuary_desktop import APP_NAME, __version__
+from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.zones import city_of, zone
 from sanctuary_desktop.services.cohort_list import CohortSummary
 from sanctuary_desktop.ui.cohorts_page import CohortsPage
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status)
         ctx.services.busy_changed.connect(self._busy)
+        # A refusal nobody asked to show (no failed= callback) is never silent.
+        ctx.services.validation_failed.connect(self.show_refusal)
         self._busy(False)
         ctx.events.open_call.connect(lambda *_ids: self.show_page(COHORTS))
         ctx.events.open_cohort.connect(lambda _id: self.show_page(COHORTS))
@@ -204,6 +207,19 @@ class MainWindow(QMainWindow):
             lambda _result: box.clickedButton() is resume and self.open_live(run.call_id)
         )
         self.resume_box = box
+        box.open()
+
+    def show_refusal(self, error: ValidationError) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "That could not be done",
+            str(error),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setInformativeText("Nothing was changed.")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.refusal_box = box
         box.open()
 
     def show_page(self, index: int) -> None:

@@ -126,7 +126,7 @@ def test_quoted_fields_with_delimiters_quotes_and_newlines() -> None:
         assert [d.name for d in preview.good] == ["Smith, Jane", "Aroha Ngātai"]
         assert [d.organisation for d in preview.good] == [
             'The "Green" Co; Ltd',
-            "Line one\nLine two",
+            "Line one Line two",  # one line, as an archive holds it
         ]
         # A spreadsheet shows the two-line cell as one row.
         assert [row.line for row in preview.rows] == [2, 3]

@@ -235,3 +235,19 @@ def test_a_person_from_search_opens_on_the_roster_selected(qtbot: QtBot, ctx: Ap
     assert page.tabs.currentWidget() is roster
     chosen = roster.selected()
     assert chosen is not None and chosen.id == withdrawn.id, "shown although filtered out"
+
+
+def test_a_refusal_nobody_shows_is_never_silent(qtbot: QtBot, ctx: AppContext) -> None:
+    from sanctuary_desktop.domain.errors import ValidationError
+
+    window = open_window(qtbot, ctx)
+
+    def refuse(_db: object) -> None:
+        raise ValidationError.single("Call", "is under way live: finish the live call first")
+
+    ctx.services.call(refuse)  # no failed= callback
+    settle(qtbot, ctx)
+    box = window.refusal_box
+    assert box.isVisible() and "finish the live call first" in box.text()
+    assert "Nothing was changed" in box.informativeText()
+    box.close()
