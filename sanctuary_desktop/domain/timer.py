@@ -243,6 +243,7 @@ class LiveTimer:
         self._state = _State(stages=[_StageLog() for _ in self.items])
         self._last: Snapshot | None = None
         self._unwritten: list[LiveEvent] = []  # caught up, but the command then failed
+        self._history: list[tuple[datetime, Phase, int]] = []
         for event in events:
             self._apply(event)
 
@@ -255,6 +256,12 @@ class LiveTimer:
     @property
     def index(self) -> int:
         return self._state.index
+
+    @property
+    def history(self) -> tuple[tuple[datetime, Phase, int], ...]:
+        """Where the timer stood after each event of its log: (instant, phase, stage).
+        What a transcript needs to know which stage was running when."""
+        return tuple(self._history)
 
     @property
     def order(self) -> tuple[int, ...]:
@@ -545,6 +552,10 @@ class LiveTimer:
         return tuple(events)
 
     def _apply(self, event: LiveEvent) -> None:
+        self._step(event)
+        self._history.append((event.at, self._state.phase, self._state.index))
+
+    def _step(self, event: LiveEvent) -> None:
         state = self._state
         t = self._t(event.at)
         action = event.action

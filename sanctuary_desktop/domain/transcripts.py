@@ -657,24 +657,6 @@ class StageSpan:
     paused: bool = False
 
 
-class _Recorder(LiveTimer):
-    """The live timer, noting where it stands after each event as it replays the log."""
-
-    def __init__(
-        self,
-        items: Sequence[AgendaItem],
-        scheduled_start: datetime,
-        call_minutes: int,
-        events: Iterable[LiveEvent],
-    ) -> None:
-        self.steps: list[tuple[datetime, Phase, int]] = []
-        super().__init__(items, scheduled_start, call_minutes, events)
-
-    def _apply(self, event: LiveEvent) -> None:
-        super()._apply(event)
-        self.steps.append((event.at, self.phase, self.index))
-
-
 def timer_spans(
     items: Sequence[AgendaItem],
     scheduled_start: datetime,
@@ -691,12 +673,12 @@ def timer_spans(
     still running is first carried to ``until`` (hard stops that fell due are applied);
     its last span then stays open.
     """
-    recorder = _Recorder(items, scheduled_start, call_minutes, events)
+    recorder = LiveTimer(items, scheduled_start, call_minutes, events)
     if until is not None and recorder.phase in (Phase.RUNNING, Phase.PAUSED):
         recorder.tick(until)
     spans: list[StageSpan] = []
     current: tuple[datetime, int, bool] | None = None
-    for at, phase, index in recorder.steps:
+    for at, phase, index in recorder.history:
         state = None if phase in (Phase.READY, Phase.FINISHED) else (index, phase is Phase.PAUSED)
         if current is not None and (state is None or state != current[1:]):
             if at > current[0]:

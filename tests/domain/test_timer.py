@@ -569,3 +569,23 @@ def test_a_plan_longer_than_any_call_is_refused_as_check_would() -> None:
         timer.command(Action.RESHAPE, clock(), values=(5, 24 * 60 + 1))
     timer.command(Action.RESHAPE, clock(), values=(5, 24 * 60))
     assert timer.minutes == (5, 24 * 60)
+
+
+def test_history_says_where_the_timer_stood_after_each_event() -> None:
+    items = [item("Opening", 5), item("Round", 10)]
+    clock = ManualClock(START)
+    timer = LiveTimer(items, START, 15)
+    timer.command(Action.START, clock())
+    clock.advance(60)
+    timer.command(Action.PAUSE, clock())
+    clock.advance(30)
+    timer.command(Action.RESUME, clock())
+    timer.command(Action.NEXT, clock())
+    replayed = LiveTimer(items, START, 15, timer.events)
+    assert [(phase, index) for _at, phase, index in replayed.history] == [
+        (Phase.RUNNING, 0),
+        (Phase.PAUSED, 0),
+        (Phase.RUNNING, 0),
+        (Phase.RUNNING, 1),
+    ]
+    assert [at for at, _phase, _index in replayed.history] == [e.at for e in timer.events]
