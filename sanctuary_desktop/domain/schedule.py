@@ -14,7 +14,7 @@ from datetime import MAXYEAR, UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import islice, takewhile
 
-from sanctuary_desktop.domain import zones
+from sanctuary_desktop.domain import limits, zones
 from sanctuary_desktop.domain.errors import Collector
 
 MAX_CALLS = 200
@@ -85,6 +85,11 @@ class Cadence:
             errors.add("Every N weeks", "must be between 1 and 52")
         if self.until is not None and self.until < self.first_date:
             errors.add("Until", "must not be before the first date")
+        # Every date the app stores lies in these years (every screen and export shows them).
+        if not limits.date_in_range(self.first_date):
+            errors.add("First date", f"must be {limits.YEARS_TEXT}")
+        if self.until is not None and not limits.date_in_range(self.until):
+            errors.add("Until", f"must be {limits.YEARS_TEXT}")
 
 
 def local_to_utc(local_date: date, local_time: time, zone: str) -> datetime:
@@ -110,6 +115,9 @@ def generate_starts(cadence: Cadence) -> list[datetime]:
         not_before = cadence.not_before
         starts = (start for start in starts if start >= not_before)
     kept = list(islice(starts, cadence.count or MAX_CALLS))
+    if kept and not limits.instant_in_range(kept[-1]):
+        errors.add("Repeat", f"the series would run past {limits.LAST_YEAR}; ask for fewer calls")
+        errors.raise_if_any()
     if not kept:
         errors.add(
             "Cadence",

@@ -401,3 +401,18 @@ def test_every_start_keeps_its_weekday_and_wall_time(cadence: Cadence) -> None:
                 assert day.day + 7 > days_in_month
             else:
                 assert (day.day - 1) // 7 + 1 == cadence.week_of_month
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"first_date": date(1, 1, 1)}, "First date"),
+        ({"first_date": date(9999, 12, 1)}, "First date"),
+        ({"first_date": date(2199, 1, 1), "count": 24}, "Repeat"),
+        ({"count": None, "until": date(9999, 1, 1)}, "Until"),
+    ],
+)
+def test_a_series_stays_in_the_years_the_app_stores(changes: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        generate_starts(monthly_first_thursday(**changes))
+    assert refused.value.for_field(field), refused.value
