@@ -43,6 +43,7 @@ MAX_NUMBERS = 4000  # a timer event's numbers, comma-separated
 MAX_TEXT = 20_000  # notes of a cohort or a person
 MAX_NOTE = 50_000
 MAX_APP_VERSION = 64
+MAX_LINK = 2000  # a video-call link (Zoom, Teams, Meet, Jitsi, Whereby); Teams links are long
 
 
 def instant_in_range(value: datetime) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from sanctuary_desktop.domain.limits import MAX_LINK
 from sanctuary_desktop.store.types import UTCDateTime, WallTime
 
 NAMING = {
@@ -54,6 +55,8 @@ class Cohort(Base):
     end_date: Mapped[date] = mapped_column(Date)
     call_minutes: Mapped[int] = mapped_column(Integer, default=90)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The cohort's video-call link (schema 0006); a call's own link overrides it.
+    video_link: Mapped[str] = mapped_column(String(MAX_LINK), default="", server_default="")
     day_start: Mapped[time] = mapped_column(WallTime, default=time(7, 0))
     day_end: Mapped[time] = mapped_column(WallTime, default=time(22, 0))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -105,6 +108,8 @@ class Call(Base):
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # This call's own video-call link (schema 0006); empty: the cohort's.
+    video_link: Mapped[str] = mapped_column(String(MAX_LINK), default="", server_default="")
     # Bumped whenever the call moves, so calendars update the event they already have.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)

@@ -46,7 +46,7 @@ def test_a_database_at_0004_holding_pairs_upgrades_and_keeps_them(folder: DataFo
             text("INSERT INTO buddy_members (group_id, participant_id) VALUES (1, 1), (1, 2)")
         )
     assert db.migrate() is True
-    assert db.schema_version() == SCHEMA_HEAD == "0005"
+    assert db.schema_version() == SCHEMA_HEAD
     with db.engine.connect() as conn:
         row = conn.execute(text("SELECT happened, note, fixed FROM buddy_groups")).one()
         assert tuple(row) == (1, "met on Zoom", 0)
