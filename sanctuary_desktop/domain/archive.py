@@ -25,7 +25,8 @@ from sanctuary_desktop.domain.limits import MAX_CALL_MINUTES, MAX_INT, MIN_INT
 from sanctuary_desktop.domain.rules import broken, in_range
 from sanctuary_desktop.domain.timer import Action
 
-ARCHIVE_VERSION = 1
+# 1: the first format. 2: cohorts and calls carry a video-call link ("video_link").
+ARCHIVE_VERSION = 2
 ARCHIVE_FORMAT = "sanctuary-desktop-archive"
 ARCHIVE_FIELD = "Archive"
 MANIFEST_NAME = "manifest.json"
@@ -61,6 +62,7 @@ class CohortRecord:
     archived: bool
     created_at: datetime
     updated_at: datetime
+    video_link: str = ""  # format 2
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class CallRecord:
     notes: str
     revision: int
     updated_at: datetime
+    video_link: str = ""  # format 2; empty: the cohort's link
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,7 @@ COHORTS = Table(
         Column("archived", "archived mark", Kind.BOOL),
         _instant("created_at", "creation time"),
         _instant("updated_at", "update time"),
+        _text("video_link", "video link", limits.MAX_LINK),
     ),
 )
 PARTICIPANTS = Table(
@@ -346,6 +350,7 @@ CALLS = Table(
         _text("notes", "notes"),
         Column("revision", "revision", Kind.INT, minimum=0, maximum=limits.MAX_REVISION),
         _instant("updated_at", "update time"),
+        _text("video_link", "video link", limits.MAX_LINK),
     ),
 )
 ATTENDANCE = Table(
@@ -574,8 +579,22 @@ def archive_bytes(archive: Archive) -> bytes:
 
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
 # Steps that turn an older data.json into the next version: UPGRADES[n] reads version n
-# and returns version n + 1. Only version 1 exists so far.
-UPGRADES: Mapping[int, Upgrade] = {}
+# and returns version n + 1.
+
+
+def _add_video_links(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 to 2: cohorts and calls had no video-call link; they get an empty one.
+    A list that is missing or not a list is left for the reading to name."""
+    for key in ("cohorts", "calls"):
+        rows = data.get(key)
+        if isinstance(rows, list):
+            for row in rows:
+                if isinstance(row, dict):
+                    row.setdefault("video_link", "")
+    return data
+
+
+UPGRADES: Mapping[int, Upgrade] = {1: _add_video_links}
 
 
 def upgrade(

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.errors import Collector, check_saveable
@@ -49,6 +50,8 @@ class CohortDraft:
     call_minutes: int = 90
     notes: str = ""
     waking_hours: WakingHours = WakingHours()
+    # The cohort's video-call link; a call's own link overrides it (`effective_video_link`).
+    video_link: str = ""
     # The version of the stored cohort this draft was read from (its update time), so a
     # save over a newer version is refused; None for a new cohort.
     read_at: datetime | None = None
@@ -62,9 +65,11 @@ class CohortDraft:
             facilitators=self.facilitators.strip(),
             home_tz=self.home_tz.strip(),
             notes=self.notes.strip(),
+            video_link=self.video_link.strip(),
         )
         errors = Collector()
         _check_name(errors, draft.name)
+        check_video_link(errors, draft.video_link)
         if not is_valid_zone(draft.home_tz):
             errors.add("Home time zone", f"'{draft.home_tz}' is not a known time zone")
         _check_date(errors, "Start date", draft.start_date)
@@ -148,6 +153,51 @@ class ParticipantDraft:
 
 
 _ONE_LINE = "must be one line, without line breaks, tabs or control characters"
+
+VIDEO_LINK = "Video link"
+
+
+def video_link_problem(link: str) -> str | None:
+    """What is wrong with a video-call link as stored (already trimmed), or None.
+
+    Empty is allowed (no link). Otherwise one web address: http or https with a host, as
+    Zoom, Teams, Meet, Jitsi and Whereby links are, on one line, without spaces, within
+    the column's size. The importer and ``check`` ask the same question as the forms."""
+    if not link:
+        return None
+    if len(link) > limits.MAX_LINK:
+        return f"must be at most {limits.MAX_LINK:,} characters"
+    if not limits.single_line(link) or any(char.isspace() for char in link):
+        return "must be one web address, without spaces, line breaks or control characters"
+    try:
+        parts = urlsplit(link)
+        host = parts.hostname
+    except ValueError:
+        host = None
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https"):
+        return (
+            "must be a web address starting with https:// (as Zoom, Teams, Meet, Jitsi and"
+            " Whereby links do)"
+        )
+    if not host:
+        return "must name a site after https:// (for example https://meet.jit.si/our-cohort)"
+    return None
+
+
+def check_video_link(errors: Collector, link: str, field: str = VIDEO_LINK) -> None:
+    """Add a problem with ``link`` (trimmed) to ``errors``, named by ``field``."""
+    problem = video_link_problem(link)
+    if problem is not None:
+        errors.add(field, problem)
+    else:
+        check_saveable(errors, [(field, link)])
+
+
+def effective_video_link(call_link: str, cohort_link: str) -> str:
+    """The link a call is joined by: its own, else its cohort's (empty when neither has
+    one). Every export and the live window ask this one function."""
+    return call_link.strip() or cohort_link.strip()
 
 
 def _check_name(errors: Collector, name: str) -> None:

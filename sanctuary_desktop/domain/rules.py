@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sanctuary_desktop.domain.agenda import AgendaItem, agenda_from_json
-from sanctuary_desktop.domain.cohort import IntakeStatus
+from sanctuary_desktop.domain.cohort import IntakeStatus, video_link_problem
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.limits import (
     YEARS_TEXT,
@@ -265,6 +265,15 @@ def _known_values(data: Archive) -> Iterator[str]:
             )
 
 
+def _video_links(data: Archive) -> Iterator[str]:
+    """A cohort's or a call's link is empty or one http(s) web address, as forms allow."""
+    for what, rows in (("cohort", data.cohorts), ("call", data.calls)):
+        for row in rows:
+            problem = video_link_problem(row.video_link)
+            if problem is not None:
+                yield f"{what} {row.id} has a video link that {problem}"
+
+
 def _numbers(text: str) -> bool:
     if not text:
         return True
@@ -432,6 +441,7 @@ RULES: tuple[Rule, ...] = (
     Rule("Live timer records are in order", _timer_in_order),
     Rule("Agendas and protocols can be read", _documents_read),
     Rule("Stored values are known", _known_values),
+    Rule("Video links are web addresses", _video_links),
     Rule("Dates and times are within the years the app shows", _times_in_range),
     Rule("Cohort dates and hours are in order", _dates_in_order),
     Rule("Live timer records replay", _timer_replays),

@@ -38,6 +38,7 @@ class CallEvent:
     zone: str  # IANA zone the event is expressed in (the cohort's home zone)
     description: str = ""
     location: str = ""
+    url: str = ""  # the video-call link: URL (and LOCATION, which calendars show)
     cancelled: bool = False
     sequence: int = 0  # bump when a call is moved
     updated_utc: datetime | None = None  # DTSTAMP / LAST-MODIFIED
@@ -102,6 +103,8 @@ def _vevent(event: CallEvent, now: datetime) -> Event:
     vevent.add("DESCRIPTION", event.description)
     if event.location:
         vevent.add("LOCATION", event.location)
+    if event.url:
+        vevent.add("URL", event.url)
     vevent.add("SEQUENCE", event.sequence)
     vevent.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
     return vevent

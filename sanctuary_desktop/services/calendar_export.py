@@ -39,6 +39,10 @@ def call_event(cohort: CohortView, call: CallView, sequence: int | None = None) 
     lines = [cohort.focus] if cohort.focus else []
     if cohort.facilitators:
         lines.append(f"Facilitators: {cohort.facilitators}")
+    link = call.join_link
+    if link:
+        # Calendars show LOCATION; some open URL; the description carries it for the rest.
+        lines.append(f"Join: {link}")
     if call.notes:
         lines.append(call.notes)
     return CallEvent(
@@ -48,6 +52,8 @@ def call_event(cohort: CohortView, call: CallView, sequence: int | None = None) 
         minutes=call.minutes,
         zone=cohort.home_tz,
         description="\n".join(lines),
+        location=link,
+        url=link,
         cancelled=call.cancelled,
         sequence=call.revision if sequence is None else sequence,
         updated_utc=call.updated_at,

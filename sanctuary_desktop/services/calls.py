@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sanctuary_desktop.domain import limits
+from sanctuary_desktop.domain.cohort import check_video_link
 from sanctuary_desktop.domain.errors import Collector, ValidationError, check_saveable
 from sanctuary_desktop.domain.schedule import Cadence, generate_starts, local_to_utc
 from sanctuary_desktop.domain.zones import zone
@@ -113,8 +114,9 @@ def generate_series(
         return Outcome.of([v for v in views if v.starts_at in starts], Topic.CALLS)
 
 
-def _check_texts(title: str, notes: str = "") -> None:
+def _check_texts(title: str, notes: str = "", video_link: str = "") -> None:
     errors = Collector()
+    check_video_link(errors, video_link.strip())
     title = limits.one_line(title)
     if len(title) > limits.MAX_TITLE:
         errors.add("Title", f"must be at most {limits.MAX_TITLE} characters")
@@ -132,10 +134,12 @@ def add_call(
     *,
     title: str = "",
     notes: str = "",
+    video_link: str = "",
 ) -> Outcome[CallView]:
+    """Add one call. `video_link` is its own link (empty: the cohort's is used)."""
     _check_minutes(minutes)
     _check_instant(starts_at, minutes)
-    _check_texts(title, notes)
+    _check_texts(title, notes, video_link)
     with db.unit_of_work() as session:
         load_cohort(session, cohort_id)
         call = Call(
@@ -144,6 +148,7 @@ def add_call(
             minutes=minutes,
             title=limits.one_line(title),
             notes=notes.strip(),
+            video_link=video_link.strip(),
         )
         session.add(call)
         return Outcome.of(_view_of(session, call), Topic.CALLS)
@@ -157,15 +162,17 @@ def update_call(
     minutes: int,
     title: str = "",
     notes: str = "",
+    video_link: str | None = None,
     read_at: datetime | None = None,
 ) -> Outcome[CallView]:
     """Move or re-time one call; calendars see a new revision of the same event.
 
     `read_at` is the call's `updated_at` when the dialog read it: if the call has changed
-    since, the save is refused (`ChangedSince`) instead of putting older values back."""
+    since, the save is refused (`ChangedSince`) instead of putting older values back.
+    `video_link` None keeps the call's own link; "" clears it (the cohort's is used)."""
     _check_minutes(minutes)
     _check_instant(starts_at, minutes)
-    _check_texts(title, notes)
+    _check_texts(title, notes, video_link or "")
     with db.unit_of_work() as session:
         call = load_call(session, call_id)
         check_unchanged("Call", call.updated_at, read_at)
@@ -175,6 +182,10 @@ def update_call(
         call.minutes = minutes
         call.title = limits.one_line(title)
         call.notes = notes.strip()
+        if video_link is not None and video_link.strip() != call.video_link:
+            # Calendars must take the new place to join, as they take a move.
+            _next_revision(call)
+            call.video_link = video_link.strip()
         return Outcome.of(_view_of(session, call), Topic.CALLS)
 
 

@@ -127,6 +127,7 @@ def _apply(cohort: Cohort, draft: CohortDraft) -> None:
     cohort.end_date = draft.end_date
     cohort.call_minutes = draft.call_minutes
     cohort.notes = draft.notes
+    cohort.video_link = draft.video_link
     cohort.day_start = draft.waking_hours.start
     cohort.day_end = draft.waking_hours.end
 
@@ -172,6 +173,7 @@ def duplicate_as_new_intake(
             call_minutes=draft.call_minutes,
             notes=draft.notes,
             waking_hours=draft.waking_hours,
+            video_link=draft.video_link,
         ),
     )
 

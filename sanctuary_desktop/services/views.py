@@ -8,7 +8,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from sanctuary_desktop.domain.cohort import CohortDraft, IntakeStatus, ParticipantDraft, WakingHours
+from sanctuary_desktop.domain.cohort import (
+    CohortDraft,
+    IntakeStatus,
+    ParticipantDraft,
+    WakingHours,
+    effective_video_link,
+)
 from sanctuary_desktop.domain.errors import FieldError, ValidationError
 
 if TYPE_CHECKING:  # none of these is needed for the first window: see services/cohort_list.py
@@ -80,6 +86,7 @@ class CohortView:
     waking_hours: WakingHours
     archived: bool
     updated_at: datetime | None = None  # the version a dialog saves against
+    video_link: str = ""  # the link every call of the cohort is joined by, unless its own
 
     @classmethod
     def of(cls, row: Cohort) -> CohortView:
@@ -96,6 +103,7 @@ class CohortView:
             waking_hours=WakingHours(row.day_start, row.day_end),
             archived=row.archived,
             updated_at=row.updated_at,
+            video_link=row.video_link,
         )
 
     def draft(self) -> CohortDraft:
@@ -109,6 +117,7 @@ class CohortView:
             call_minutes=self.call_minutes,
             notes=self.notes,
             waking_hours=self.waking_hours,
+            video_link=self.video_link,
             read_at=self.updated_at,
         )
 
@@ -182,6 +191,13 @@ class CallView:
     revision: int
     updated_at: datetime
     run_finished_at: datetime | None = None  # when its live run was finished, if it was
+    video_link: str = ""  # the call's own link, overriding the cohort's; empty: none
+    cohort_video_link: str = ""
+
+    @property
+    def join_link(self) -> str:
+        """The link this call is joined by: its own, else its cohort's ("" if neither)."""
+        return effective_video_link(self.video_link, self.cohort_video_link)
 
     @property
     def label(self) -> str:
@@ -235,6 +251,8 @@ def call_views(rows: Iterable[Call], cohort: Cohort) -> list[CallView]:
                 revision=row.revision,
                 updated_at=row.updated_at,
                 run_finished_at=row.live_run.finished_at if row.live_run else None,
+                video_link=row.video_link,
+                cohort_video_link=cohort.video_link,
             )
         )
     return views

@@ -108,7 +108,7 @@ def test_an_archive_reads_back_as_it_was_written() -> None:
     manifest, content = members(data)
     assert manifest == {
         "format": "sanctuary-desktop-archive",
-        "version": 1,
+        "version": ARCHIVE_VERSION,
         "app_version": "0.1.0",
         "created_at": "2026-11-23T17:30:05.123456Z",
         "cohorts": ["Mātauranga circle — 佐藤"],
@@ -120,12 +120,12 @@ def test_an_archive_reads_back_as_it_was_written() -> None:
         assert {i.compress_type for i in zipped_file.infolist()} == {zipfile.ZIP_DEFLATED}
 
 
-def test_version_one_is_read_and_a_newer_one_refused() -> None:
+def test_this_version_is_read_and_a_newer_one_refused() -> None:
     manifest, content = members(archive_bytes(small()))
-    assert parse_archive(zipped(manifest, content)).read_version == 1
-    manifest["version"] = 2
+    assert parse_archive(zipped(manifest, content)).read_version == ARCHIVE_VERSION == 2
+    manifest["version"] = 3
     assert refusal(zipped(manifest, content)) == (
-        "was made by a newer version of Sanctuary Desktop (format 2); update the app to open it"
+        "was made by a newer version of Sanctuary Desktop (format 3); update the app to open it"
     )
 
 
@@ -142,7 +142,7 @@ def test_an_older_version_comes_up_through_its_upgrade_step() -> None:
             call["starts_at"] = call.pop("start")
         return data
 
-    upgraded = parse_archive(old, upgrades={0: rename_start})
+    upgraded = parse_archive(old, upgrades={**fmt.UPGRADES, 0: rename_start})
     assert upgraded == replace(small(), read_version=0)
     assert refusal(old) == "is damaged: its format version (0) is not one this app knows"
     assert upgrade({"x": 1}, ARCHIVE_VERSION) == {"x": 1}
@@ -241,3 +241,48 @@ def test_mutated_archives_only_ever_give_a_validation_error(data: st.DataObject)
         damaged[data.draw(st.integers(0, len(damaged) - 1))] = data.draw(st.integers(0, 255))
     with contextlib.suppress(ValidationError):
         parse_archive(bytes(damaged))
+
+
+def with_links(cohort_link: str, call_link: str) -> Archive:
+    archive = small()
+    return replace(
+        archive,
+        cohorts=(replace(archive.cohorts[0], video_link=cohort_link),),
+        calls=(replace(archive.calls[0], video_link=call_link),),
+    )
+
+
+def test_video_links_are_carried_by_the_archive() -> None:
+    archive = with_links("https://zoom.us/j/123456789?pwd=abc", "https://meet.jit.si/kowhai-3")
+    data = archive_bytes(archive)
+    _, content = members(data)
+    assert content["cohorts"][0]["video_link"] == "https://zoom.us/j/123456789?pwd=abc"
+    assert content["calls"][0]["video_link"] == "https://meet.jit.si/kowhai-3"
+    assert parse_archive(data) == archive
+
+
+def test_a_format_1_archive_without_links_still_imports_with_empty_links() -> None:
+    manifest, content = members(archive_bytes(with_links("https://zoom.us/j/1", "")))
+    for key in ("cohorts", "calls"):
+        for row in content[key]:
+            del row["video_link"]
+    manifest["version"] = 1
+    read = parse_archive(zipped(manifest, content))
+    assert read == replace(small(), read_version=1)
+    assert read.cohorts[0].video_link == read.calls[0].video_link == ""
+
+
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("zoom.us/j/1", "a video link that must be a web address starting with https://"),
+        ("javascript:alert(1)", "must be a web address starting with https://"),
+        ("https://", "must name a site after https://"),
+        ("https://a b", "without spaces"),
+        ("https://a\nb", "line break"),
+        ("https://x.org/" + "a" * 2000, "longer than 2000 characters"),
+    ],
+)
+def test_an_archive_with_a_bad_video_link_is_refused(link: str, message: str) -> None:
+    for archive in (with_links(link, ""), with_links("", link)):
+        assert message in refusal(archive_bytes(archive))

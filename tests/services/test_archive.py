@@ -385,7 +385,7 @@ def rezipped(manifest: dict[str, Any], data: dict[str, Any]) -> bytes:
 def altered(good: bytes, how: str) -> bytes:
     manifest, data = members_of(good)
     if how == "newer":
-        manifest["version"] = 2
+        manifest["version"] = 99
     elif how == "call without start":
         del data["calls"][2]["starts_at"]
     elif how == "participant of no cohort":
@@ -426,7 +426,7 @@ BAD_FILES = {
     "cut in half": (lambda good: good[: len(good) // 2], "is damaged or incomplete"),
     "newer": (
         lambda good: altered(good, "newer"),
-        "was made by a newer version of Sanctuary Desktop (format 2); update the app to open it",
+        "was made by a newer version of Sanctuary Desktop (format 99); update the app to open it",
     ),
     "call without start": (
         lambda good: altered(good, "call without start"),
