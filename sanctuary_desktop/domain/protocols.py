@@ -14,14 +14,14 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import NoReturn, TypeVar
+from typing import ClassVar, NoReturn, TypeVar
 
 from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.errors import Collector, FieldError, ValidationError, saveable
 
 DEFAULT_PROTOCOL_KEY = "peer-input-90"
 FILE_FORMAT = "sanctuary-desktop/protocol"
-FILE_VERSION = 1
+FILE_VERSION = 2  # 2: a protocol may declare its own roles ("roles"); 1 when it keeps the four
 FILE_FIELD = "Protocol file"
 BUILTINS_FORMAT = "sanctuary-desktop/protocols"
 
@@ -29,7 +29,9 @@ MIN_MINUTES = 1
 MAX_MINUTES = 240
 MAX_STAGES = 100
 MAX_PRESENTERS = 20
-MAX_TOTAL_MINUTES = 24 * 60
+MAX_TOTAL_MINUTES = limits.MAX_CALL_MINUTES
+MAX_ROLES = 12
+MAX_ROLE_NAME = 60
 MAX_KEY = limits.MAX_KEY
 MAX_NAME = limits.MAX_NAME
 MAX_CUE = 2_000
@@ -44,15 +46,60 @@ _REQUIRED = object()  # marks a field a file must have
 _E = TypeVar("_E", bound=StrEnum)
 
 
-class Role(StrEnum):
-    PRESENTER = "presenter"
-    PEERS = "peers"
-    FACILITATOR = "facilitator"
-    TIMEKEEPER = "timekeeper"
+class _RoleKind(type):
+    """Iterating over ``Role`` gives the four built-in roles, the default of a protocol."""
+
+    def __iter__(cls) -> Iterator[Role]:
+        return iter(DEFAULT_ROLES)
+
+
+class Role(str, metaclass=_RoleKind):
+    """A role in a call, named by the protocol: the built-in four are only the defaults.
+
+    A role is its name as the protocol file writes it ("presenter", "coach", "Case giver");
+    its label is that name with a capital first letter.
+    """
+
+    __slots__ = ()
+    PRESENTER: ClassVar[Role]
+    PEERS: ClassVar[Role]
+    FACILITATOR: ClassVar[Role]
+    TIMEKEEPER: ClassVar[Role]
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return self[:1].upper() + self[1:]
+
+    def __repr__(self) -> str:
+        return f"Role({str.__repr__(self)})"
+
+
+Role.PRESENTER = Role("presenter")
+Role.PEERS = Role("peers")
+Role.FACILITATOR = Role("facilitator")
+Role.TIMEKEEPER = Role("timekeeper")
+DEFAULT_ROLES: tuple[Role, ...] = (Role.PRESENTER, Role.PEERS, Role.FACILITATOR, Role.TIMEKEEPER)
+
+
+def roles_in(cue_sets: Iterable[Mapping[Role, str]]) -> tuple[Role, ...]:
+    """Every role with a cue in any of these stages: the built-in four first, in their
+    order, then the others in the order they first appear."""
+    seen: dict[Role, None] = {}
+    for cues in cue_sets:
+        for role, text in cues.items():
+            if text:
+                seen.setdefault(Role(role), None)
+    return tuple(_in_order(seen, DEFAULT_ROLES))
+
+
+def _in_order(roles: Iterable[Role], order: Iterable[Role]) -> list[Role]:
+    position = {role: index for index, role in enumerate(order)}
+    listed = list(roles)
+    return sorted(listed, key=lambda role: position.get(role, len(position)))
 
 
 class StopKind(StrEnum):
@@ -70,21 +117,25 @@ class Bell(StrEnum):
     END = "end"
 
 
-_ROLE_ORDER = {role: position for position, role in enumerate(Role)}
 _BELL_ORDER = {bell: position for position, bell in enumerate(Bell)}
 _BELL_NAMES = frozenset(bell.value for bell in Bell)
 
 
 class Cues(Mapping[Role, str]):
-    """Who does what in a stage: an immutable, hashable mapping kept in Role order."""
+    """Who does what in a stage: an immutable, hashable mapping, kept in the order of the
+    roles given (the built-in four by default; roles not in that order follow, as given)."""
 
     __slots__ = ("_pairs",)
 
-    def __init__(self, cues: Mapping[Role, str] | Iterable[tuple[Role, str]] = ()) -> None:
+    def __init__(
+        self,
+        cues: Mapping[Role, str] | Iterable[tuple[Role, str]] = (),
+        order: Iterable[Role] = DEFAULT_ROLES,
+    ) -> None:
         pairs = cues.items() if isinstance(cues, Mapping) else cues
         merged = {Role(role): text for role, text in pairs}
         self._pairs: tuple[tuple[Role, str], ...] = tuple(
-            sorted(merged.items(), key=lambda pair: _ROLE_ORDER[pair[0]])
+            (role, merged[role]) for role in _in_order(merged, order)
         )
 
     def __getitem__(self, role: Role) -> str:
@@ -100,11 +151,9 @@ class Cues(Mapping[Role, str]):
         return len(self._pairs)
 
     def __hash__(self) -> int:
-        return hash(self._pairs)
+        return hash(frozenset(self._pairs))
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Cues):
-            return self._pairs == other._pairs
         if isinstance(other, Mapping):
             return dict(self._pairs) == dict(other.items())
         return NotImplemented
@@ -142,6 +191,20 @@ def _check_text(errors: Collector, label: str, text: str, limit: int, *, require
         errors.add(label, "contains a character that cannot be saved")
 
 
+_ONE_LINE = "must be one line, without line breaks, tabs or control characters"
+
+
+def _check_one_line(
+    errors: Collector, label: str, text: str, limit: int, *, required: bool
+) -> None:
+    """A one-line field, already cleaned by ``limits.one_line``: what the archive importer
+    and every table cell accept."""
+    if text and not limits.single_line(text):
+        errors.add(label, _ONE_LINE)
+    else:
+        _check_text(errors, label, text, limit, required=required)
+
+
 def check_stage(
     errors: Collector,
     number: int,
@@ -165,9 +228,9 @@ def check_stage(
     skip its interval bells.
     """
     prefix = f"Stage {number}"
-    name = name.strip()
+    name = limits.one_line(name)
     prompt = prompt.strip()
-    _check_text(errors, f"{prefix}: Name", name, MAX_NAME, required=True)
+    _check_one_line(errors, f"{prefix}: Name", name, MAX_NAME, required=True)
     minutes_ok = isinstance(minutes, int) and MIN_MINUTES <= minutes <= MAX_MINUTES
     if not minutes_ok:
         errors.add(f"{prefix}: Minutes", f"must be between {MIN_MINUTES} and {MAX_MINUTES} minutes")
@@ -253,9 +316,11 @@ class Protocol:
     presenters: int = 1  # presenter rounds per call by default
     built_in: bool = False
     source: str = ""  # attribution
+    roles: tuple[Role, ...] = DEFAULT_ROLES  # the roles its stages give cues to, in order
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stages", tuple(self.stages))
+        object.__setattr__(self, "roles", tuple(Role(role) for role in self.roles))
 
     def total_minutes(self, presenters: int | None = None) -> int:
         """Planned minutes, per-presenter stages counted once per presenter."""
@@ -270,9 +335,9 @@ class Protocol:
         """Return a cleaned copy, or raise ValidationError naming every bad field."""
         errors = Collector()
         key = self.key.strip()
-        name = self.name.strip()
+        name = limits.one_line(self.name)
         summary = self.summary.strip()
-        source = self.source.strip()
+        source = limits.one_line(self.source)
         if not key:
             errors.add("Key", "must not be empty")
         elif len(key) > MAX_KEY or not _KEY.fullmatch(key):
@@ -280,9 +345,10 @@ class Protocol:
                 "Key",
                 f"must be up to {MAX_KEY} lowercase letters, digits and single hyphens",
             )
-        _check_text(errors, "Name", name, MAX_NAME, required=True)
+        _check_one_line(errors, "Name", name, MAX_NAME, required=True)
         _check_text(errors, "Summary", summary, MAX_TEXT, required=False)
-        _check_text(errors, "Source", source, MAX_NAME, required=False)
+        _check_one_line(errors, "Source", source, MAX_NAME, required=False)
+        roles = _checked_roles(errors, self.roles)
         if not isinstance(self.presenters, int) or not 1 <= self.presenters <= MAX_PRESENTERS:
             errors.add("Presenters", f"must be between 1 and {MAX_PRESENTERS}")
         if not self.stages:
@@ -292,18 +358,73 @@ class Protocol:
         stages = tuple(
             stage._cleaned(errors, number) for number, stage in enumerate(self.stages, start=1)
         )
-        protocol = replace(self, key=key, name=name, summary=summary, source=source, stages=stages)
+        known = {role.casefold(): role for role in roles}
+        for number, stage in enumerate(stages, start=1):
+            for role in stage.cues:
+                if role.casefold() not in known:
+                    errors.add(
+                        f"Stage {number}: {role.label} cue",
+                        "is for a role this protocol does not have (add it under Roles)",
+                    )
+        stages = tuple(
+            replace(
+                stage,
+                cues=Cues(
+                    ((known.get(role.casefold(), role), text) for role, text in stage.cues.items()),
+                    order=roles,
+                ),
+            )
+            for stage in stages
+        )
+        protocol = replace(
+            self, key=key, name=name, summary=summary, source=source, stages=stages, roles=roles
+        )
         countable = isinstance(self.presenters, int) and all(
             isinstance(stage.minutes, int) for stage in stages
         )
         if countable and protocol.total_minutes() > MAX_TOTAL_MINUTES:
-            errors.add("Stages", "must add up to at most 24 hours")
+            errors.add("Stages", f"must add up to at most {_duration(MAX_TOTAL_MINUTES)}")
         errors.raise_if_any()
         return protocol
 
     def duplicate(self, *, key: str, name: str) -> Protocol:
         """An editable copy under a new key and name."""
         return replace(self, key=key, name=name, built_in=False).validated()
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if rest:
+        return f"{minutes} minutes"
+    return f"{hours} hour" if hours == 1 else f"{hours} hours"
+
+
+def _checked_roles(errors: Collector, roles: Iterable[Role]) -> tuple[Role, ...]:
+    """The roles cleaned (one line each): named, each once (whatever the case), a few."""
+    cleaned: list[Role] = []
+    seen: set[str] = set()
+    for number, role in enumerate(roles, start=1):
+        name = Role(limits.one_line(role))
+        problem = ""
+        if not name:
+            problem = "has no name"
+        elif not limits.single_line(name):
+            problem = _ONE_LINE
+        elif len(name) > MAX_ROLE_NAME:
+            problem = f"must be at most {MAX_ROLE_NAME} characters"
+        elif not saveable(name):
+            problem = "contains a character that cannot be saved"
+        if problem:
+            errors.add("Roles", f"role {number} {problem}")
+            continue
+        if name.casefold() in seen:
+            errors.add("Roles", f"“{name.label}” is named twice")
+            continue
+        seen.add(name.casefold())
+        cleaned.append(name)
+    if len(cleaned) > MAX_ROLES:
+        errors.add("Roles", f"must be at most {MAX_ROLES}")
+    return tuple(cleaned)
 
 
 # -- the built-ins ------------------------------------------------------------------------
@@ -334,10 +455,12 @@ def builtin(key: str) -> Protocol:
 
 def protocol_to_json(protocol: Protocol) -> str:
     """A versioned, readable file to share with a peer facilitator."""
+    clean = protocol.validated()
     document = {
         "format": FILE_FORMAT,
-        "version": FILE_VERSION,
-        "protocol": _protocol_to_dict(protocol.validated()),
+        # A protocol with the four built-in roles stays readable by the versions before 2.
+        "version": FILE_VERSION if clean.roles != DEFAULT_ROLES else 1,
+        "protocol": _protocol_to_dict(clean),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -407,14 +530,17 @@ def _unwrap(document: object) -> object:
 
 
 def _protocol_to_dict(protocol: Protocol) -> dict[str, object]:
-    return {
+    document: dict[str, object] = {
         "key": protocol.key,
         "name": protocol.name,
         "summary": protocol.summary,
         "source": protocol.source,
         "presenters": protocol.presenters,
-        "stages": [stage_to_dict(stage) for stage in protocol.stages],
     }
+    if protocol.roles != DEFAULT_ROLES:
+        document["roles"] = [role.value for role in protocol.roles]
+    document["stages"] = [stage_to_dict(stage) for stage in protocol.stages]
+    return document
 
 
 def stage_to_dict(stage: StageTemplate) -> dict[str, object]:
@@ -494,15 +620,30 @@ def _protocol_from_dict(value: object) -> Protocol:
     stages = reader.items("stages", _REQUIRED)
     if len(stages) > MAX_STAGES:
         raise FileProblem(f"has more than {MAX_STAGES} stages")
+    templates = tuple(
+        stage_from_dict(stage, number) for number, stage in enumerate(stages, start=1)
+    )
+    declared = reader.items("roles", None) if "roles" in reader.value else None
+    roles: tuple[Role, ...]
+    if declared is None:
+        # Before roles were data: the built-in four, and any other role a cue names.
+        found = roles_in(stage.cues for stage in templates)
+        roles = DEFAULT_ROLES + tuple(role for role in found if role not in DEFAULT_ROLES)
+    else:
+        if len(declared) > MAX_ROLES:
+            raise FileProblem(f"has more than {MAX_ROLES} roles")
+        for role in declared:
+            if not isinstance(role, str):
+                _damaged(f"in the protocol, 'roles' must be a list of names, not {role!r}")
+        roles = tuple(Role(role) for role in declared if isinstance(role, str))
     return Protocol(
         key=reader.text("key", _REQUIRED),
         name=reader.text("name", _REQUIRED),
         summary=reader.text("summary"),
         source=reader.text("source"),
         presenters=reader.whole("presenters", 1),
-        stages=tuple(
-            stage_from_dict(stage, number) for number, stage in enumerate(stages, start=1)
-        ),
+        stages=templates,
+        roles=roles,
     )
 
 
@@ -511,11 +652,7 @@ def stage_from_dict(value: object, number: int) -> StageTemplate:
     cues_reader = _Reader(reader.value.get("cues", {}), f"the cues of stage {number}")
     cues: list[tuple[Role, str]] = []
     for role_name in cues_reader.value:
-        try:
-            role = Role(role_name)
-        except ValueError:
-            _damaged(f"stage {number} has a cue for an unknown role {role_name!r}")
-        cues.append((role, cues_reader.text(role_name)))
+        cues.append((Role(role_name), cues_reader.text(role_name)))
     bells: list[Bell] = []
     for bell_name in reader.items("bells", []):
         if not isinstance(bell_name, str) or bell_name not in _BELL_NAMES:

@@ -264,14 +264,8 @@ class LiveWindow(QMainWindow):
         self.cues.setColumnStretch(1, 1)
         # One pair of labels per role, made once: a stage change only sets their text.
         self.cue_labels: dict[Role, tuple[QLabel, QLabel]] = {}
-        for row, role in enumerate(Role):
-            role_label = QLabel(role.label)
-            role_label.setStyleSheet("font-weight: 600;")
-            cue = QLabel("")
-            cue.setWordWrap(True)
-            self.cues.addWidget(role_label, row, 0, Qt.AlignmentFlag.AlignTop)
-            self.cues.addWidget(cue, row, 1)
-            self.cue_labels[role] = (role_label, cue)
+        for role in Role:
+            self._add_cue_row(role)
         self.prompt = QLabel("")
         self.prompt.setWordWrap(True)
         self.prompt.setProperty("role", "muted")
@@ -737,6 +731,16 @@ class LiveWindow(QMainWindow):
         self._show_late(snap)
         self._show_controls(snap)
 
+    def _add_cue_row(self, role: Role) -> None:
+        row = len(self.cue_labels)
+        role_label = QLabel(role.label)
+        role_label.setStyleSheet("font-weight: 600;")
+        cue = QLabel("")
+        cue.setWordWrap(True)
+        self.cues.addWidget(role_label, row, 0, Qt.AlignmentFlag.AlignTop)
+        self.cues.addWidget(cue, row, 1)
+        self.cue_labels[role] = (role_label, cue)
+
     def _show_stage(self, snap: Snapshot) -> None:
         assert self.call is not None and self.timer is not None
         rows = [
@@ -750,6 +754,9 @@ class LiveWindow(QMainWindow):
         presenter = self.call.name_of(item.presenter)
         self.stage.setText(item.label + (f" · {presenter} presents" if presenter else ""))
         self.notes.set_stage(item.label)
+        for role in item.cues:  # a protocol's own roles get a row the first time they speak
+            if role not in self.cue_labels:
+                self._add_cue_row(role)
         for role, (role_label, cue) in self.cue_labels.items():
             text = item.cues.get(role, "")
             cue.setText(text)

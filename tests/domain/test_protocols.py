@@ -10,9 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.protocols import (
     DEFAULT_PROTOCOL_KEY,
+    DEFAULT_ROLES,
     FILE_FORMAT,
     FILE_VERSION,
     MAX_MINUTES,
@@ -263,7 +265,7 @@ def test_the_file_is_versioned_and_readable() -> None:
     data = json.loads(text)
 
     assert data["format"] == FILE_FORMAT
-    assert data["version"] == FILE_VERSION == 1
+    assert data["version"] == 1  # the four built-in roles: readable by every version
     assert "Kōrero: 話し合い" in text  # not \u-escaped
     assert '\n  "protocol": {' in text
     assert data["protocol"]["stages"][0]["cues"] == {"peers": "Kia ora"}
@@ -304,7 +306,11 @@ BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("foreign JSON", '{"name": "Tuning", "stages": []}', "is not a Sanctuary Desktop protocol"),
     ("a list", "[1, 2, 3]", "is not a Sanctuary Desktop protocol"),
     ("another format", document({}, format="sanctuary-desktop/cohort"), "is not a Sanctuary"),
-    ("newer", document({}, version=2), "was made by a newer version (format 2)"),
+    (
+        "newer",
+        document({}, version=FILE_VERSION + 1),
+        f"was made by a newer version (format {FILE_VERSION + 1})",
+    ),
     ("no version", json.dumps({"format": FILE_FORMAT, "protocol": {}}), "is damaged"),
     ("version text", document({}, version="1"), "format version is not a whole number"),
     ("no protocol", json.dumps({"format": FILE_FORMAT, "version": 1}), "is damaged"),
@@ -316,7 +322,18 @@ BAD_FILES: list[tuple[str, str | bytes, str]] = [
         "in stage 1, 'minutes' must be a whole number",
     ),
     ("minutes as true", with_stage(minutes=True), "'minutes' must be a whole number"),
-    ("unknown role", with_stage(cues={"coach": "Hi"}), "unknown role 'coach'"),
+    (
+        "a cue for a role not declared",
+        document(
+            GOOD["protocol"]
+            | {
+                "roles": ["presenter"],
+                "stages": [{"name": "x", "minutes": 1, "cues": {"coach": "Hi"}}],
+            }
+        ),
+        "Stage 1: Coach cue is for a role this protocol does not have",
+    ),
+    ("roles not names", document(GOOD["protocol"] | {"roles": [1]}), "must be a list of names"),
     ("unknown bell", with_stage(bells=["gong"]), "unknown bell 'gong'"),
     ("unknown stop", with_stage(stop="maybe"), "'stop' cannot be 'maybe'"),
     ("zero minutes", with_stage(minutes=0), "Stage 1: Minutes must be between 1 and 240"),
@@ -340,19 +357,23 @@ def test_a_bad_file_says_plainly_what_is_wrong(text: str | bytes, expected: str)
 keys = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
 words = st.text(min_size=1, max_size=30).map(str.strip).filter(bool)
 texts = st.text(max_size=60).map(str.strip)
+# One-line fields (names, the source): what a form and the archive importer accept.
+lines = st.text(min_size=1, max_size=30).map(limits.one_line).filter(limits.single_line)
+line_words = lines.filter(bool)
+ROLES = (*DEFAULT_ROLES, Role("coach"), Role("Case giver"))
 
 
 @st.composite
-def stages(draw: st.DrawFn) -> StageTemplate:
+def stages(draw: st.DrawFn, roles: tuple[Role, ...] = DEFAULT_ROLES) -> StageTemplate:
     minutes = draw(st.integers(1, 60) | st.just(MAX_MINUTES))
     bells = draw(st.frozensets(st.sampled_from(Bell)))
     if minutes == 1:
         bells -= {Bell.INTERVAL}
     interval = draw(st.integers(1, minutes - 1)) if Bell.INTERVAL in bells else None
     return StageTemplate(
-        name=draw(words),
+        name=draw(line_words),
         minutes=minutes,
-        cues=draw(st.dictionaries(st.sampled_from(Role), words, max_size=4)),
+        cues=draw(st.dictionaries(st.sampled_from(roles), words, max_size=4)),
         prompt=draw(texts),
         stop=draw(st.sampled_from(StopKind)),
         fixed=draw(st.booleans()),
@@ -363,15 +384,22 @@ def stages(draw: st.DrawFn) -> StageTemplate:
     )
 
 
-protocols = st.builds(
-    Protocol,
-    key=keys,
-    name=words,
-    summary=texts,
-    stages=st.lists(stages(), min_size=1, max_size=6).map(tuple),
-    presenters=st.integers(1, 4),
-    source=texts,
-).filter(lambda p: p.total_minutes() <= MAX_TOTAL_MINUTES)
+protocols = (
+    st.sampled_from([DEFAULT_ROLES, ROLES, (Role("coach"), Role.PRESENTER)])
+    .flatmap(
+        lambda roles: st.builds(
+            Protocol,
+            key=keys,
+            name=line_words,
+            summary=texts,
+            stages=st.lists(stages(roles), min_size=1, max_size=6).map(tuple),
+            presenters=st.integers(1, 4),
+            source=lines | st.just(""),
+            roles=st.just(roles),
+        )
+    )
+    .filter(lambda p: p.total_minutes() <= MAX_TOTAL_MINUTES)
+)
 
 
 @settings(max_examples=200, deadline=None)
