@@ -27,6 +27,7 @@ from sanctuary_desktop.domain.schedule import (
     WEEKDAY_ABBREVIATIONS,
     WEEKDAY_NAMES,
 )
+from sanctuary_desktop.export.links import join_markup
 from sanctuary_desktop.export.pdf import (
     ACCENT,
     ACCENT_LIGHT,
@@ -84,6 +85,7 @@ class ProtocolCard:
     starts_at: datetime | None = None  # the call's start in the card's zone
     call_minutes: int | None = None  # the call's length, to compare the agenda with
     zone_label: str = ""  # "Vancouver time": the clock the times are on
+    video_link: str = ""  # the call's link (its own, else the cohort's), printed clickable
 
     @property
     def total_minutes(self) -> int:
@@ -130,6 +132,7 @@ class CalendarCall:
     minutes: int
     cancelled: bool
     times: tuple[LocalTime, ...]  # one per person, in CalendarData.people order
+    video_link: str = ""  # the link this call is joined by (its own, else the cohort's)
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class CalendarData:
     people: tuple[CalendarPerson, ...]
     calls: tuple[CalendarCall, ...]
     home_is_reference: bool = True  # False: the headings are on another zone's clock
+    video_link: str = ""  # the cohort's link; calls with another one are listed apart
 
 
 @dataclass(frozen=True)
@@ -293,6 +297,8 @@ def _card_story(data: ProtocolCard, st: Styles, width: float) -> list[Flowable]:
         subtitle = f"{data.call} · {subtitle}"
     heading = styles()  # the title keeps its size: the room goes to the stages
     story: list[Flowable] = [_para(data.title, heading.title), _para(subtitle, heading.muted)]
+    if data.video_link:
+        story.append(Paragraph(join_markup(data.video_link), heading.body))
     if data.overrun:
         story.append(
             Paragraph(
@@ -437,6 +443,8 @@ def calendar_pdf(data: CalendarData, paper: PaperSize = PaperSize.A4) -> bytes:
             st.muted,
         )
     )
+    if data.video_link:
+        story.append(Paragraph(join_markup(data.video_link, "Join every call"), st.body))
     room = max(1, int((width - _CALENDAR_NAME_WIDTH) // _CALENDAR_MIN_CELL))
     blocks = ceil(len(data.calls) / room)
     per_block = ceil(len(data.calls) / blocks)
@@ -448,7 +456,25 @@ def calendar_pdf(data: CalendarData, paper: PaperSize = PaperSize.A4) -> bytes:
             story.append(_para(f"Calls from {_span(calls)}", st.subheading))
         story.append(_calendar_table(data, calls, st, width))
         story.append(Spacer(1, 8))
+    story.extend(_own_links(data, st))
     return render(DocumentHead("Calendar", data.cohort), story, paper, landscape=True)
+
+
+def _own_links(data: CalendarData, st: Styles) -> list[Flowable]:
+    """The calls joined by another link than the cohort's, each with its own."""
+    apart = [
+        call
+        for call in data.calls
+        if not call.cancelled and call.video_link and call.video_link != data.video_link
+    ]
+    if not apart:
+        return []
+    heading = "Calls with a link of their own" if data.video_link else "Links to join"
+    story: list[Flowable] = [CondPageBreak(60), _para(heading, st.subheading)]
+    for call in apart:
+        when = f"{_call_name(call.number, call.cancelled)}, {short_date(call.home_start)}"
+        story.append(Paragraph(join_markup(call.video_link, when), st.body))
+    return story
 
 
 def _span(calls: Sequence[CalendarCall]) -> str:

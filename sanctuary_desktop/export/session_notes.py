@@ -21,6 +21,7 @@ from sanctuary_desktop.domain.cohort import WakingHours
 from sanctuary_desktop.domain.timeplan import Band, local_slots, shared_waking_hours
 from sanctuary_desktop.domain.timeplan import Person as PlanPerson
 from sanctuary_desktop.domain.zones import city_of, zone
+from sanctuary_desktop.export.links import join_markup
 from sanctuary_desktop.export.pdf import (
     ACCENT,
     ACCENT_LIGHT,
@@ -106,6 +107,7 @@ class NextCall:
     label: str
     starts_at: datetime
     minutes: int
+    video_link: str = ""  # the link it is joined by (its own, else the cohort's)
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class SessionNotes:
     upcoming: bool = False  # printed before the call began: nothing has happened yet
     expected: tuple[str, ...] = ()  # before the call: everyone on the roster without apologies
     waking_hours: WakingHours = _DEFAULT_HOURS
+    video_link: str = ""  # the call's link (its own, else the cohort's), printed clickable
 
 
 # Formatting ------------------------------------------------------------------------
@@ -274,6 +277,9 @@ def _title(notes: SessionNotes, page: _Page) -> list[Flowable]:
         details.append(f"facilitated by {notes.facilitators}")
     if details:
         story.append(Paragraph(text(" · ".join(details)), st.muted))
+    if notes.video_link and not notes.cancelled:
+        words = "Join the call" if notes.upcoming else "Video link"
+        story.append(Paragraph(join_markup(notes.video_link, words), st.body))
     if notes.cancelled:
         story.append(Paragraph("This call was cancelled: it did not take place.", st.body))
     elif notes.upcoming:
@@ -653,6 +659,8 @@ def _next_call(notes: SessionNotes, page: _Page) -> list[Flowable]:
     if notes.cohort_zone != notes.facilitator_zone:
         home = _span(following.starts_at, following.minutes, notes.cohort_zone)
         story.append(Paragraph(text(f"In the cohort's home time: {home}"), st.muted))
+    if following.video_link:
+        story.append(Paragraph(join_markup(following.video_link, "Join it"), st.body))
     return [KeepTogether(story)]
 
 

@@ -114,11 +114,13 @@ def protocol_card_data(
         and c.starts_at + timedelta(minutes=c.minutes) > now
     ]
     items: tuple[AgendaItem, ...]
+    link = plan.cohort.video_link
     if upcoming:
         call = min(upcoming, key=lambda c: c.starts_at)
         agenda = agendas.get_agenda(db, call.id)
         items, protocol_name = agenda.items, agenda.protocol_name
         starts_at, call_minutes = _home(call, clock), call.minutes
+        link = call.join_link
         call_line = f"{call.label} · {document.long_date(starts_at)}"
     else:
         protocol = protocol_library.get_protocol(db, DEFAULT_PROTOCOL_KEY)
@@ -146,6 +148,7 @@ def protocol_card_data(
         starts_at=starts_at,
         call_minutes=call_minutes,
         zone_label=_clock_label(clock),
+        video_link=link,
     )
 
 
@@ -177,6 +180,7 @@ def calendar_data(
                 home_start=_home(call, clock),
                 minutes=call.minutes,
                 cancelled=call.cancelled,
+                video_link=call.join_link,
                 times=tuple(
                     document.LocalTime(
                         start=s.start, day_offset=s.day_offset, band=s.band.value, early=s.early
@@ -192,6 +196,7 @@ def calendar_data(
         waking_hours=f"{hours.start:%H:%M}–{hours.end:%H:%M}",
         people=tuple(document.CalendarPerson(p.name, p.city) for p in people),
         calls=tuple(rows),
+        video_link=cohort.video_link,
     )
 
 

@@ -118,11 +118,14 @@ def session_notes_data(
         buddies=tuple(g for g in groups if len(g.members) > 1),
         next_call=None
         if following is None
-        else report.NextCall(following.label, following.starts_at, following.minutes),
+        else report.NextCall(
+            following.label, following.starts_at, following.minutes, following.join_link
+        ),
         cancelled=call.cancelled,
         upcoming=not timings and now < call.starts_at,
         expected=tuple(p.name for p in roster if attendance.get(p.id) is not False),
         waking_hours=plan.cohort.waking_hours,
+        video_link=call.join_link,
     )
 
 
