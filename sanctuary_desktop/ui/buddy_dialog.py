@@ -32,8 +32,8 @@ from sanctuary_desktop.services import buddies
 from sanctuary_desktop.services.buddies import BuddyCycleView
 from sanctuary_desktop.services.views import ParticipantView
 from sanctuary_desktop.ui.context import AppContext
-from sanctuary_desktop.ui.theme import WARN
-from sanctuary_desktop.ui.widgets import ERROR_COLOR, zone_caption
+from sanctuary_desktop.ui.theme import set_role
+from sanctuary_desktop.ui.widgets import zone_caption
 
 PEOPLE_MIME = "application/x-sanctuary-buddy-people"
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -189,7 +189,7 @@ class BuddyDialog(QDialog):
         intro.setWordWrap(True)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOR};")
+        set_role(self.error, "error")
         self.error.setAccessibleName("Groups error")
         self.error.hide()
 
@@ -302,7 +302,7 @@ class BuddyDialog(QDialog):
             members = self.groups[place]
             box.setTitle(f"Group {place + 1} · {size_text(len(members))}")
             odd = len(members) not in (0, 2, 3)  # the size the service will refuse
-            box.setStyleSheet(f"QGroupBox::title {{ color: {WARN}; }}" if odd else "")
+            set_role(box, "warning" if odd else "")
             box.remove.setEnabled(not members)
             self._fill(box.list, members)
         self._fill(self.unpaired_list, self.unpaired)

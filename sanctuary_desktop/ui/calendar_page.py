@@ -66,41 +66,22 @@ from sanctuary_desktop.services import calls
 from sanctuary_desktop.services.views import CallView, Topic
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, Index, RowsModel, table_view
-from sanctuary_desktop.ui.theme import ACCENT, TEXT_MUTED
+from sanctuary_desktop.ui.theme import Colors, is_dark
+from sanctuary_desktop.ui.theme import cohort_colors as theme_cohort_colors
 
 WEEKDAYS = WEEKDAY_NAMES
 
-# Calm, distinguishable cohort colours: (strong, tint). The strong one draws the chip's edge
-# and its time; the tint fills it. Dark text on every tint reads well (WCAG AA).
-PALETTE = (
-    ("#2f6f62", "#e0efe9"),  # teal
-    ("#3d5f8f", "#e2eaf5"),  # slate blue
-    ("#94680f", "#f6edd8"),  # ochre
-    ("#74507a", "#efe5f0"),  # plum
-    ("#55742b", "#e8f0dc"),  # moss
-    ("#a0503a", "#f7e5de"),  # terracotta
-    ("#5650a0", "#e7e6f6"),  # indigo
-    ("#466670", "#e1eaec"),  # steel
-)
-CANCELLED_STRONG = QColor("#9a9994")
-CANCELLED_TINT = QColor("#f0efeb")
-CHIP_TEXT = QColor("#1f2b28")
-GRID_LINE = QColor("#e4e1da")
-OUTSIDE_BG = QColor("#f6f5f1")
-WEEKEND_BG = QColor("#fcfbf8")
-TODAY_BG = QColor("#f3f9f7")
-HEADER_BG = QColor("#f7f6f2")
-MUTED = QColor(TEXT_MUTED)
-DIM_TEXT = QColor("#a4a29c")
+# Every colour is a theme role (theme.Colors.CAL_*, theme.cohort_colors), asked for at
+# each paint so the month follows the light or dark scheme.
 
 
 # -- small pure helpers -----------------------------------------------------------------
 
 
 def cohort_colors(cohort_id: int) -> tuple[QColor, QColor]:
-    """A cohort's (strong, tint) colours: stable across runs, different for neighbouring ids."""
-    strong, tint = PALETTE[(cohort_id * 5) % len(PALETTE)]
-    return QColor(strong), QColor(tint)
+    """A cohort's (strong, tint) colours: stable across runs, different for neighbouring
+    ids, in the scheme in force."""
+    return theme_cohort_colors(cohort_id)
 
 
 def add_months(year: int, month: int, count: int) -> tuple[int, int]:
@@ -477,7 +458,7 @@ class MonthGrid(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
+        painter.fillRect(self.rect(), Colors.BASE.color())
         cells = self.cells()
         self._paint_weekdays(painter, cells)
         for cell in cells:
@@ -486,7 +467,7 @@ class MonthGrid(QWidget):
         self._paint_lines(painter, cells)
         selected = next((c for c in cells if c.day == self.selected_day), None)
         if selected is not None:
-            color = QColor(ACCENT) if self.hasFocus() else QColor("#9bb8b1")
+            color = (Colors.ACCENT if self.hasFocus() else Colors.ACCENT_FILL_DISABLED).color()
             painter.setPen(QPen(color, 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(selected.rect).adjusted(1, 1, -1, -1))
@@ -494,7 +475,7 @@ class MonthGrid(QWidget):
 
     def _paint_weekdays(self, painter: QPainter, cells: list[Cell]) -> None:
         height = self._header_height()
-        painter.fillRect(QRect(0, 0, self.width(), height), HEADER_BG)
+        painter.fillRect(QRect(0, 0, self.width(), height), Colors.HEADER.color())
         font = self.chip_font()
         font.setWeight(QFont.Weight.DemiBold)
         painter.setFont(font)
@@ -504,11 +485,11 @@ class MonthGrid(QWidget):
             box = QRect(rect.left() + self.PAD + 3, 0, rect.width() - 2 * self.PAD, height)
             name = WEEKDAYS[col] if fm.horizontalAdvance(WEEKDAYS[2]) <= box.width() else ""
             name = name or WEEKDAYS[col][:3]
-            painter.setPen(MUTED if col < 5 else DIM_TEXT.darker(115))
+            painter.setPen((Colors.MUTED_TEXT if col < 5 else Colors.DIM_TEXT).color())
             painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
 
     def _paint_lines(self, painter: QPainter, cells: list[Cell]) -> None:
-        painter.setPen(QPen(GRID_LINE, 1))
+        painter.setPen(QPen(Colors.CAL_GRID.color(), 1))
         top = self._header_height()
         painter.drawLine(0, top, self.width(), top)
         for cell in cells[:7]:
@@ -520,14 +501,14 @@ class MonthGrid(QWidget):
     def _paint_cell(self, painter: QPainter, cell: Cell) -> None:
         rect = cell.rect
         if not cell.in_month:
-            background = OUTSIDE_BG
+            background = Colors.CAL_OUTSIDE
         elif cell.day == self.today:
-            background = TODAY_BG
+            background = Colors.CAL_TODAY
         elif cell.day.weekday() >= 5:
-            background = WEEKEND_BG
+            background = Colors.CAL_WEEKEND
         else:
-            background = QColor("#ffffff")
-        painter.fillRect(rect, background)
+            background = Colors.BASE
+        painter.fillRect(rect, background.color())
         self._paint_day_number(painter, cell)
         painter.setOpacity(1.0 if cell.in_month else 0.6)
         for chip in cell.chips:
@@ -550,27 +531,30 @@ class MonthGrid(QWidget):
         badge = QRectF(cell.rect.left() + self.PAD, cell.rect.top() + 5, width, height)
         if is_today:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(ACCENT))
+            painter.setBrush(Colors.ACCENT_FILL.color())
             painter.drawRoundedRect(badge, height / 2, height / 2)
-            painter.setPen(QColor("#ffffff"))
+            painter.setPen(Colors.ON_ACCENT.color())
         else:
-            painter.setPen(CHIP_TEXT if cell.in_month else DIM_TEXT)
+            painter.setPen((Colors.CAL_CHIP_TEXT if cell.in_month else Colors.DIM_TEXT).color())
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_chip(self, painter: QPainter, chip: Chip) -> None:
         call = chip.call
         strong, tint = cohort_colors(call.cohort_id)
         if call.cancelled:
-            strong, tint = CANCELLED_STRONG, CANCELLED_TINT
+            strong, tint = Colors.CAL_CANCELLED.color(), Colors.CAL_CANCELLED_TINT.color()
         selected = call.id == self.selected_call_id and self.selected_day == (
             local_start(call, self.zone_name).date()
         )
         hovered = self._hover == (local_start(call, self.zone_name).date(), call.id)
-        fill = strong if selected else (tint.darker(107) if hovered else tint)
-        text_color = QColor("#ffffff") if selected else CHIP_TEXT
-        time_color = QColor("#ffffff") if selected else strong.darker(110)
+        dark = is_dark()
+        hover_tint = tint.lighter(125) if dark else tint.darker(107)
+        fill = strong if selected else (hover_tint if hovered else tint)
+        on_strong = Colors.ON_COHORT.color()
+        text_color = on_strong if selected else Colors.CAL_CHIP_TEXT.color()
+        time_color = on_strong if selected else (strong if dark else strong.darker(110))
         if call.cancelled and not selected:
-            text_color = time_color = QColor("#7d7c77")
+            text_color = time_color = Colors.CAL_CANCELLED_TEXT.color()
 
         box = QRectF(chip.rect)
         path = QPainterPath()
@@ -633,7 +617,7 @@ class MonthGrid(QWidget):
         font.setWeight(QFont.Weight.DemiBold)
         font.setUnderline(self._hover == (cell.day, None))
         painter.setFont(font)
-        painter.setPen(QColor(ACCENT))
+        painter.setPen(Colors.ACCENT.color())
         in_header = cell.more_rect.top() < cell.rect.top() + self._day_height() - 4
         align = Qt.AlignmentFlag.AlignRight if in_header else Qt.AlignmentFlag.AlignLeft
         box = cell.more_rect if in_header else cell.more_rect.adjusted(8, 0, 0, 0)
@@ -806,7 +790,11 @@ class AgendaModel(RowsModel[CallView]):
         if index.isValid():
             row = self.rows[index.row()]
             if role == Qt.ItemDataRole.DecorationRole and index.column() == self.COHORT_COLUMN:
-                strong = CANCELLED_STRONG if row.cancelled else cohort_colors(row.cohort_id)[0]
+                strong = (
+                    Colors.CAL_CANCELLED.color()
+                    if row.cancelled
+                    else cohort_colors(row.cohort_id)[0]
+                )
                 return color_dot(strong)
             if (
                 role == Qt.ItemDataRole.FontRole
@@ -820,19 +808,6 @@ class AgendaModel(RowsModel[CallView]):
 
 
 # -- the page ---------------------------------------------------------------------------
-
-SEGMENT_STYLE = f"""
-QPushButton {{
-    border: 1px solid #cfcac0; background: #f4f2ee; padding: 5px 16px; min-width: 52px;
-}}
-QPushButton:hover {{ background: #ebe8e1; }}
-QPushButton:checked {{ background: {ACCENT}; border-color: {ACCENT}; color: white; }}
-QPushButton:focus {{ border-color: {ACCENT}; }}
-QPushButton#segmentFirst {{
-    border-top-left-radius: 5px; border-bottom-left-radius: 5px; border-right: none;
-}}
-QPushButton#segmentLast {{ border-top-right-radius: 5px; border-bottom-right-radius: 5px; }}
-"""
 
 
 class CalendarPage(QWidget):
@@ -868,10 +843,7 @@ class CalendarPage(QWidget):
         self.stack.addWidget(self.agenda_page)
         frame = QFrame()
         frame.setObjectName("calendarFrame")
-        frame.setStyleSheet(
-            "QFrame#calendarFrame { border: 1px solid #dedbd3; border-radius: 6px;"
-            " background: white; }"
-        )
+        # Its border and background: the style sheet's QFrame#calendarFrame.
         frame_layout = QVBoxLayout(frame)
         frame_layout.setContentsMargins(1, 1, 1, 1)
         frame_layout.addWidget(self.stack)
@@ -922,7 +894,7 @@ class CalendarPage(QWidget):
 
         self.zone_caption = QLabel()
         self.zone_caption.setProperty("role", "muted")
-        self.zone_caption.setStyleSheet(f"color: {TEXT_MUTED};")
+        self.zone_caption.setProperty("role", "muted")
 
         self.month_button = QPushButton("Month")
         self.month_button.setObjectName("segmentFirst")
@@ -933,7 +905,7 @@ class CalendarPage(QWidget):
         self.mode_group = QButtonGroup(self)
         self.mode_group.setExclusive(True)
         segments = QWidget()
-        segments.setStyleSheet(SEGMENT_STYLE)
+        segments.setObjectName("calendarSegments")  # styled by theme.style_sheet
         segment_layout = QHBoxLayout(segments)
         segment_layout.setContentsMargins(0, 0, 0, 0)
         segment_layout.setSpacing(0)
@@ -957,7 +929,7 @@ class CalendarPage(QWidget):
         self.header.addWidget(segments)
 
         self.status = QLabel()
-        self.status.setStyleSheet(f"color: {TEXT_MUTED};")
+        self.status.setProperty("role", "muted")
         self.status.setAccessibleName("Calendar summary")
 
     def _build_agenda(self) -> None:
@@ -1001,7 +973,8 @@ class CalendarPage(QWidget):
         self.agenda_empty = QLabel()
         self.agenda_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.agenda_empty.setWordWrap(True)
-        self.agenda_empty.setStyleSheet(f"color: {TEXT_MUTED}; font-size: 11pt;")
+        self.agenda_empty.setProperty("role", "muted")
+        self.agenda_empty.setStyleSheet("font-size: 11pt;")
         self.agenda_page = QStackedWidget()
         self.agenda_page.addWidget(view)
         self.agenda_page.addWidget(self.agenda_empty)
@@ -1185,9 +1158,9 @@ class CalendarPage(QWidget):
     def _status_color(self, call: CallView) -> QColor | None:
         status = self._status_text(call)
         if status in ("Today", "Now"):
-            return QColor(ACCENT)
+            return Colors.ACCENT.color()
         if status in ("Past", "Cancelled"):
-            return QColor(TEXT_MUTED)
+            return Colors.MUTED_TEXT.color()
         return None
 
     def _agenda_current(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -30,8 +30,8 @@ from sanctuary_desktop.services.archive import ArchivePreview, ImportChoice, Imp
 from sanctuary_desktop.services.backups import BackupInfo
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Column, RowsModel, table_view
-from sanctuary_desktop.ui.theme import WARN
-from sanctuary_desktop.ui.widgets import ERROR_COLOR, ask_to_confirm
+from sanctuary_desktop.ui.theme import Colors
+from sanctuary_desktop.ui.widgets import ask_to_confirm
 
 ARCHIVE_FILTER = "Sanctuary Desktop archives (*.sanctuary)"
 CHOICE_LABELS = {
@@ -130,7 +130,7 @@ class ArchiveImportDialog(QDialog):
         self.accept()
 
     def show_error(self, error: ValidationError) -> None:
-        self.message.setText(f"<span style='color:{ERROR_COLOR}'>{error}</span>")
+        self.message.setText(f"<span style='color:{Colors.ERROR.css()}'>{error}</span>")
         self.import_button.setEnabled(self.preview is not None)
 
 
@@ -203,7 +203,7 @@ class RestoreDialog(QDialog):
             return
         if not backup.ok:
             self.message.setText(
-                f"<span style='color:{WARN}'>This backup cannot be restored: "
+                f"<span style='color:{Colors.WARNING.css()}'>This backup cannot be restored: "
                 f"{backup.problem}</span>"
             )
             return
@@ -229,7 +229,7 @@ class RestoreDialog(QDialog):
         self.accept()
 
     def show_error(self, error: ValidationError) -> None:
-        self.message.setText(f"<span style='color:{ERROR_COLOR}'>{error}</span>")
+        self.message.setText(f"<span style='color:{Colors.ERROR.css()}'>{error}</span>")
         self.restore_button.setEnabled(True)
 
 

@@ -32,7 +32,8 @@ from sanctuary_desktop.services.records import NoteKind, NoteView
 from sanctuary_desktop.services.views import Topic
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Column, RowsModel
-from sanctuary_desktop.ui.widgets import ERROR_COLOR, ask_to_confirm
+from sanctuary_desktop.ui.theme import set_role
+from sanctuary_desktop.ui.widgets import ask_to_confirm
 
 AUTOSAVE_MS = 1500  # under the two seconds a crash may cost
 KIND_LABELS = {
@@ -348,7 +349,7 @@ class NotesPane(QWidget):
 
     def _show_status(self, message: str, *, error: bool = False) -> None:
         self.status.setText(message)
-        self.status.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
+        set_role(self.status, "error" if error else "muted")
 
     @property
     def draft_id(self) -> int | None:

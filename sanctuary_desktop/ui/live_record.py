@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 
 from sanctuary_desktop.domain.timer import StageRecord, clock_text
 from sanctuary_desktop.ui.tables import Column, RowsModel
-from sanctuary_desktop.ui.theme import ACCENT, TEXT_MUTED, WARN
+from sanctuary_desktop.ui.theme import Colors
 
-PLANNED_COLOR = QColor("#cfd8d5")
-OVER_COLOR = QColor(WARN)
-ON_TIME_COLOR = QColor(ACCENT)
+# The bars' roles: asked for at each paint, so they follow the scheme.
+PLANNED_COLOR = Colors.PLANNED_BAR
+OVER_COLOR = Colors.WARNING
+ON_TIME_COLOR = Colors.ACCENT
 
 
 def minutes_text(seconds: float) -> str:
@@ -81,10 +82,13 @@ class PlannedActualChart(QWidget):
             [max(r.planned_minutes * 60, r.actual_seconds) for r in self.records] or [60.0]
         )
         scale = width / longest
+        text, muted = Colors.WINDOW_TEXT.color(), Colors.MUTED_TEXT.color()
+        planned_color, over_color = PLANNED_COLOR.color(), OVER_COLOR.color()
+        on_time_color = ON_TIME_COLOR.color()
         for row, record in enumerate(self.records):
             top = 8 + row * self.ROW
             label = metrics.elidedText(record.label, Qt.TextElideMode.ElideRight, label_width)
-            painter.setPen(QColor("#202124"))
+            painter.setPen(text)
             painter.drawText(
                 QRectF(0, top, label_width, self.ROW - 6),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -92,13 +96,13 @@ class PlannedActualChart(QWidget):
             )
             planned = QRectF(left, top + 2, record.planned_minutes * 60 * scale, self.ROW - 10)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(PLANNED_COLOR)
+            painter.setBrush(planned_color)
             painter.drawRoundedRect(planned, 3, 3)
             over = record.difference_seconds >= 60
             actual = QRectF(left, top + 7, record.actual_seconds * scale, self.ROW - 20)
-            painter.setBrush(OVER_COLOR if over else ON_TIME_COLOR)
+            painter.setBrush(over_color if over else on_time_color)
             painter.drawRoundedRect(actual, 2, 2)
-            painter.setPen(QColor(TEXT_MUTED))
+            painter.setPen(muted)
             painter.drawText(
                 QRectF(left + max(planned.width(), actual.width()) + 6, top, 70, self.ROW - 6),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -106,14 +110,14 @@ class PlannedActualChart(QWidget):
             )
         # The legend, under the bars.
         top = 8 + len(self.records) * self.ROW + 4
-        painter.setPen(QPen(QColor(TEXT_MUTED)))
-        painter.setBrush(PLANNED_COLOR)
+        painter.setPen(QPen(muted))
+        painter.setBrush(planned_color)
         painter.drawRect(QRectF(left, top + 4, 14, 10))
         painter.drawText(int(left + 20), int(top + 14), "planned")
-        painter.setBrush(ON_TIME_COLOR)
+        painter.setBrush(on_time_color)
         painter.drawRect(QRectF(left + 90, top + 4, 14, 10))
         painter.drawText(int(left + 110), int(top + 14), "actual")
-        painter.setBrush(OVER_COLOR)
+        painter.setBrush(over_color)
         painter.drawRect(QRectF(left + 170, top + 4, 14, 10))
         painter.drawText(int(left + 190), int(top + 14), "a minute or more over")
         painter.end()

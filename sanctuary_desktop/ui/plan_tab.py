@@ -60,8 +60,8 @@ from sanctuary_desktop.services.views import CohortPlan, Topic
 from sanctuary_desktop.ui.buddy_dialog import BuddyDialog
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Column, RowsModel, table_view
-from sanctuary_desktop.ui.theme import TEXT_MUTED
-from sanctuary_desktop.ui.widgets import ERROR_COLOR, ask_to_confirm, local_label
+from sanctuary_desktop.ui.theme import Colors, set_role
+from sanctuary_desktop.ui.widgets import ask_to_confirm, local_label
 
 WATCHED = frozenset({Topic.AGENDAS, Topic.BUDDIES, Topic.PROTOCOLS})
 NOBODY = "— let the planner choose —"
@@ -235,7 +235,7 @@ class AgendaSection(QWidget):
         self.warning_row.setLayout(warning_row)
         self.warning_row.hide()
         self.error = _label("")
-        self.error.setStyleSheet(f"color: {ERROR_COLOR};")
+        set_role(self.error, "error")
         self.error.hide()
 
         self.minutes = QSpinBox()
@@ -324,7 +324,7 @@ class AgendaSection(QWidget):
         return self.owner.names.get(timed.item.presenter, "someone no longer listed")
 
     def _presenter_color(self, timed: TimedItem) -> QColor | None:
-        return QColor(TEXT_MUTED) if timed.item.presenter is None else None
+        return Colors.MUTED_TEXT.color() if timed.item.presenter is None else None
 
     def set_calls(self, plan: CohortPlan) -> None:
         wanted = self.call_id()
@@ -622,10 +622,9 @@ class PresentersSection(QWidget):
         self.plan = plan
         row = self.table.currentIndex().row()
         zone = self.ctx.facilitator_zone
-        muted = QColor(TEXT_MUTED)
 
         def faded(c: CallPresenters) -> QColor | None:
-            return muted if c.held else None
+            return Colors.MUTED_TEXT.color() if c.held else None
 
         columns: list[Column[CallPresenters]] = [
             Column("Call", lambda c: c.label + (" (held)" if c.held else ""), foreground=faded),
@@ -837,7 +836,7 @@ class BuddiesSection(QWidget):
                     + ". “Plan pairs” plans this cycle again (pairs made by hand stay)."
                 )
                 stale.setWordWrap(True)
-                stale.setStyleSheet(f"color: {ERROR_COLOR};")
+                set_role(stale, "error")
                 rows.addWidget(stale)
             for group in cycle.groups:
                 names = group_names(group.members, self.owner.names)

@@ -35,9 +35,8 @@ from sanctuary_desktop.services import participant_edits, roster
 from sanctuary_desktop.services.views import ChangedSince, CohortPlan, ParticipantView
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import ROW_ROLE, SORT_ROLE, Column, RowsModel, table_view
-from sanctuary_desktop.ui.theme import TEXT_MUTED
+from sanctuary_desktop.ui.theme import Colors, Pair
 from sanctuary_desktop.ui.widgets import (
-    ERROR_COLOR,
     FieldForm,
     ZonePicker,
     ask_to_confirm,
@@ -46,13 +45,19 @@ from sanctuary_desktop.ui.widgets import (
     to_qdate,
 )
 
-STATUS_COLORS = {
+STATUS_COLORS: dict[IntakeStatus, Pair | None] = {
     IntakeStatus.ACCEPTED: None,
-    IntakeStatus.APPLIED: QColor("#7a5b00"),
-    IntakeStatus.INTERVIEWED: QColor("#2f5f8a"),
-    IntakeStatus.DECLINED: QColor(TEXT_MUTED),
-    IntakeStatus.WITHDRAWN: QColor(TEXT_MUTED),
+    IntakeStatus.APPLIED: Colors.STATUS_APPLIED,
+    IntakeStatus.INTERVIEWED: Colors.STATUS_INTERVIEWED,
+    IntakeStatus.DECLINED: Colors.MUTED_TEXT,
+    IntakeStatus.WITHDRAWN: Colors.MUTED_TEXT,
 }
+
+
+def status_color(status: IntakeStatus) -> QColor | None:
+    """A status's colour in the scheme in force (None: the table's text)."""
+    pair = STATUS_COLORS[status]
+    return pair.color() if pair is not None else None
 
 
 def _years(p: ParticipantView) -> str:
@@ -68,7 +73,7 @@ ROSTER_COLUMNS: list[Column[ParticipantView]] = [
     Column(
         "Status",
         lambda p: p.status.label,
-        foreground=lambda p: STATUS_COLORS[p.status],
+        foreground=lambda p: status_color(p.status),
         sort_key=lambda p: list(IntakeStatus).index(p.status),
     ),
     Column(
@@ -247,7 +252,7 @@ PREVIEW_COLUMNS: list[Column[RosterRow]] = [
     Column(
         "Check",
         _row_problem,
-        foreground=lambda r: QColor(ERROR_COLOR) if r.errors else QColor("#2f6f62"),
+        foreground=lambda r: (Colors.ERROR if r.errors else Colors.SUCCESS).color(),
         tooltip=_row_problem,
     ),
 ]
@@ -343,7 +348,7 @@ class CsvImportDialog(QDialog):
         parts = [f"{good} {'person is' if good == 1 else 'people are'} ready to import."]
         if bad:
             parts.append(
-                f"<span style='color:{ERROR_COLOR}'>{bad} row{'s' if bad != 1 else ''} "
+                f"<span style='color:{Colors.ERROR.css()}'>{bad} row{'s' if bad != 1 else ''} "
                 "cannot be imported (see Check); they will be left out.</span>"
             )
         if preview.ignored_columns:
@@ -355,7 +360,7 @@ class CsvImportDialog(QDialog):
     def _show_file_error(self, message: str) -> None:
         self.preview = None
         self.model.set_rows([])
-        self.summary.setText(f"<span style='color:{ERROR_COLOR}'>{message}</span>")
+        self.summary.setText(f"<span style='color:{Colors.ERROR.css()}'>{message}</span>")
         self.import_button.setEnabled(False)
 
     def import_rows(self) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette, QShowEvent, QTextDocument
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -46,7 +46,7 @@ from sanctuary_desktop.services.views import Topic
 from sanctuary_desktop.ui.calendar_page import day_label
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Index
-from sanctuary_desktop.ui.theme import ACCENT, ACCENT_LIGHT, TEXT_MUTED
+from sanctuary_desktop.ui.theme import Colors, Pair, is_dark
 
 DEBOUNCE_MS = 200
 PAGE = 50  # notes asked for at a time, first and as the list is scrolled
@@ -58,20 +58,21 @@ KIND_LABELS = {
     NoteKind.QUOTE: "Quote",
     NoteKind.ACTION: "Action",
 }
-KIND_COLORS = {
-    NoteKind.NOTE: "#5f6368",
-    NoteKind.INSIGHT: "#3d5f8f",
-    NoteKind.QUOTE: "#74507a",
-    NoteKind.ACTION: "#94680f",
+KIND_COLORS: dict[NoteKind, Pair] = {
+    NoteKind.NOTE: Colors.NOTE_NOTE,
+    NoteKind.INSIGHT: Colors.NOTE_INSIGHT,
+    NoteKind.QUOTE: Colors.NOTE_QUOTE,
+    NoteKind.ACTION: Colors.NOTE_ACTION,
 }
 HTML_ROLE = Qt.ItemDataRole.UserRole + 20
 HIT_ROLE = Qt.ItemDataRole.UserRole + 21
 PAD_X, PAD_Y = 14, 10
 LINE = '<p style="margin:0 0 3px 0;">{}</p>'
-ACCENT_COLOR = QColor(ACCENT)
-ACCENT_LIGHT_COLOR = QColor(ACCENT_LIGHT)
-HOVER_COLOR = QColor("#f7f6f2")
-DIVIDER_COLOR = QColor("#eeebe5")
+# Roles, asked for at each paint so they follow the scheme.
+ACCENT_COLOR = Colors.ACCENT
+SELECTED_COLOR = Colors.SEARCH_HIT
+HOVER_COLOR = Colors.HOVER
+DIVIDER_COLOR = Colors.DIVIDER
 
 
 def highlighted(text: str, marks: Marks) -> str:
@@ -113,6 +114,7 @@ class ResultsModel(QAbstractListModel):
         super().__init__(parent)
         self.rows: list[Row] = []
         self._html: list[str] = []
+        self._html_dark = False
         self._plain: list[str] = []
         self.zone_name = "UTC"
         self.notes_loaded = 0
@@ -139,6 +141,7 @@ class ResultsModel(QAbstractListModel):
             rows.append(Heading("Notes", self._notes_count()))
             rows.extend(results.notes)
         self.rows = rows
+        self._html_dark = is_dark()
         self._html = [self._rich(row) for row in rows]
         self._plain = [self._text(row) for row in rows]
         self.endResetModel()
@@ -195,6 +198,9 @@ class ResultsModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._plain[index.row()]
         if role == HTML_ROLE:
+            if self._html_dark != is_dark():  # the scheme changed: colours change too
+                self._html_dark = is_dark()
+                self._html = [self._rich(row) for row in self.rows]
             return self._html[index.row()]
         if role == HIT_ROLE:
             return self.rows[index.row()]
@@ -223,14 +229,14 @@ class ResultsModel(QAbstractListModel):
         return meta
 
     def _rich(self, row: Row) -> str:
-        muted = f'<span style="color:{TEXT_MUTED};">'
+        muted = f'<span style="color:{Colors.MUTED_TEXT.css()};">'
         if isinstance(row, Heading):
             return (
                 f'<span style="font-size:11pt; font-weight:600;">{html.escape(row.title)}</span>'
                 f"&nbsp;&nbsp;{muted}{html.escape(row.count)}</span>"
             )
         if isinstance(row, NoteHit):
-            color = KIND_COLORS.get(row.kind, TEXT_MUTED)
+            color = KIND_COLORS.get(row.kind, Colors.MUTED_TEXT).css()
             kind = (
                 f'<span style="color:{color}; font-weight:600;">'
                 f"{html.escape(KIND_LABELS.get(row.kind, row.kind.value))}</span>"
@@ -316,10 +322,10 @@ class ResultDelegate(QStyledItemDelegate):
         if isinstance(item, Heading):
             painter.fillRect(rect, option.palette.color(QPalette.ColorRole.Window))
         elif state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(rect, ACCENT_LIGHT_COLOR)
-            painter.fillRect(rect.x(), rect.y(), 3, rect.height(), ACCENT_COLOR)
+            painter.fillRect(rect, SELECTED_COLOR.color())
+            painter.fillRect(rect.x(), rect.y(), 3, rect.height(), ACCENT_COLOR.color())
         elif state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(rect, HOVER_COLOR)
+            painter.fillRect(rect, HOVER_COLOR.color())
         document = self._layout(option, index)
         top = rect.y() + (12 if isinstance(item, Heading) else PAD_Y)
         painter.translate(rect.x() + PAD_X, top)
@@ -327,7 +333,7 @@ class ResultDelegate(QStyledItemDelegate):
         painter.restore()
         if not isinstance(item, Heading):
             painter.save()
-            painter.setPen(DIVIDER_COLOR)
+            painter.setPen(DIVIDER_COLOR.color())
             painter.drawLine(rect.x() + PAD_X, rect.bottom(), rect.right() - PAD_X, rect.bottom())
             painter.restore()
 
@@ -409,7 +415,8 @@ class SearchPage(QWidget):
         self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {TEXT_MUTED}; font-size: 11pt;")
+        self.message.setProperty("role", "muted")
+        self.message.setStyleSheet("font-size: 11pt;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.message)

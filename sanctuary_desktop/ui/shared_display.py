@@ -30,13 +30,15 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from sanctuary_desktop.domain.protocols import Role
 from sanctuary_desktop.domain.timer import Level, Phase, Snapshot, countdown_text
+from sanctuary_desktop.ui.theme import Colors
 from sanctuary_desktop.ui.timer_style import ProgressRing, level_color, paused_color
 
 WINDOW_TITLE = "Sanctuary — shared display"
-BACKGROUND = QColor("#0f1413")
-TEXT = QColor("#ecebe6")
-HIGHLIGHT = QColor("#8fd3c1")  # the app's teal, lifted for a dark background
-CUE_TEXT = QColor("#c9cecb")
+# Projected: dark whatever the app's scheme (see theme.Colors.DISPLAY_*).
+BACKGROUND = Colors.DISPLAY_BACKGROUND.color()
+TEXT = Colors.DISPLAY_TEXT.color()
+HIGHLIGHT = Colors.DISPLAY_HIGHLIGHT.color()
+CUE_TEXT = Colors.DISPLAY_CUE_TEXT.color()
 FLASH_MS = 450
 # The digits are sized for this, so they keep one size from 59:59 down to 0:00 and only
 # a wider shape (overtime's "+", hours) makes them smaller, just enough to fit.
@@ -61,7 +63,9 @@ class _FlashOverlay(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(255, 255, 255, 150))
+        wash = Colors.DISPLAY_FLASH.color()
+        wash.setAlpha(150)
+        painter.fillRect(self.rect(), wash)
         painter.end()
 
 

@@ -10,6 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTableView
 
+from sanctuary_desktop.ui.theme import for_scheme, text_for_background
+
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -77,12 +79,22 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             return row
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
             return column.tooltip(row) or None
-        if role == Qt.ItemDataRole.ForegroundRole and column.foreground:
-            color = column.foreground(row)
-            return QBrush(color) if color else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(column, row)
         if role == Qt.ItemDataRole.BackgroundRole and column.background:
             color = column.background(row)
-            return QBrush(color) if color else None
+            return QBrush(for_scheme(color, background=True)) if color else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    @staticmethod
+    def _foreground(column: Column[Row], row: Row) -> QBrush | None:
+        """A cell's text colour in the scheme in force; a cell given a background always
+        gets a text colour that reads on it (a pair is never set by half)."""
+        color = column.foreground(row) if column.foreground else None
+        background = column.background(row) if column.background else None
+        if background is not None:
+            shown = for_scheme(background, background=True)
+            return QBrush(text_for_background(shown, color))
+        return QBrush(for_scheme(color)) if color else None

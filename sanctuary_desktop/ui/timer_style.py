@@ -8,30 +8,28 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from sanctuary_desktop.domain.contrast import contrast_ratio_rgb
 from sanctuary_desktop.domain.timer import Level
-from sanctuary_desktop.ui.theme import ACCENT, WARN
+from sanctuary_desktop.ui.theme import Colors, is_dark
 
-# On a dark background: calm is quiet, and each step is warmer and easier to notice.
-_ON_DARK = {
-    Level.CALM: QColor("#f2f1ec"),
-    Level.WARNING: QColor("#ffc145"),
-    Level.URGENT: QColor("#ff8a3d"),
-    Level.OVERTIME: QColor("#ff5449"),
+# Each level keeps its meaning in both schemes: calm is quiet, and each step is warmer
+# and easier to notice. The colours are theme roles (Colors.TIMER_*): the light value is
+# for the app's light window, the dark value for a dark background (the app's dark
+# window and the shared display). tests/ui/test_theme.py measures each at 4.5:1 or more.
+_ROLES = {
+    Level.CALM: Colors.TIMER_CALM,
+    Level.WARNING: Colors.TIMER_WARNING,
+    Level.URGENT: Colors.TIMER_URGENT,
+    Level.OVERTIME: Colors.TIMER_OVERTIME,
 }
-# On the app's light background: darker tones of the same steps, readable on #fbfaf7.
-_ON_LIGHT = {
-    Level.CALM: QColor(ACCENT),
-    Level.WARNING: QColor(WARN),
-    Level.URGENT: QColor("#c2410c"),
-    Level.OVERTIME: QColor("#b3261e"),
-}
-
+_ON_DARK = {level: pair.color(dark=True) for level, pair in _ROLES.items()}
+_ON_LIGHT = {level: pair.color(dark=False) for level, pair in _ROLES.items()}
 
 # Paused is not a level: one cool colour, whatever the level, so a stopped clock never
 # reads as a running one. Both keep at least 4.5:1 against their background.
-PAUSED_ON_DARK = QColor("#9db4d0")
-PAUSED_ON_LIGHT = QColor("#4a5a70")
-PAUSED_BADGE = QColor("#3b4a5e")  # the light window's "PAUSED" badge, white text on it
+PAUSED_ON_DARK = Colors.TIMER_PAUSED.color(dark=True)
+PAUSED_ON_LIGHT = Colors.TIMER_PAUSED.color(dark=False)
+PAUSED_BADGE = Colors.PAUSED_BADGE.color()  # the window's "PAUSED" badge, white text on it
 
 
 def paused_color(*, dark: bool) -> QColor:
@@ -39,21 +37,16 @@ def paused_color(*, dark: bool) -> QColor:
     return QColor(PAUSED_ON_DARK if dark else PAUSED_ON_LIGHT)
 
 
+def paused_color_on_window() -> QColor:
+    """The countdown's colour while paused, on the app's window in the scheme in force."""
+    return paused_color(dark=is_dark())
+
+
 def contrast_ratio(one: QColor, other: QColor) -> float:
     """WCAG 2 contrast ratio between two opaque colours (1 to 21)."""
-
-    def luminance(color: QColor) -> float:
-        def channel(value: float) -> float:
-            return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-        return (
-            0.2126 * channel(color.redF())
-            + 0.7152 * channel(color.greenF())
-            + 0.0722 * channel(color.blueF())
-        )
-
-    high, low = sorted((luminance(one), luminance(other)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+    return contrast_ratio_rgb(
+        (one.redF(), one.greenF(), one.blueF()), (other.redF(), other.greenF(), other.blueF())
+    )
 
 
 def level_color(level: Level) -> QColor:
@@ -62,8 +55,17 @@ def level_color(level: Level) -> QColor:
 
 
 def level_color_light(level: Level) -> QColor:
-    """The countdown's colour on the app's light background."""
-    return QColor(_ON_LIGHT[level])
+    """The countdown's colour on the app's window, in the scheme in force.
+
+    (The name is older than the dark scheme: in the light scheme it is the light tone.)
+    """
+    return level_color_on_window(level)
+
+
+def level_color_on_window(level: Level, *, dark: bool | None = None) -> QColor:
+    """The countdown's colour on the app's window: the dark tones in the dark scheme."""
+    on_dark = is_dark() if dark is None else dark
+    return QColor(_ON_DARK[level] if on_dark else _ON_LIGHT[level])
 
 
 class ProgressRing(QWidget):
@@ -79,7 +81,7 @@ class ProgressRing(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._fraction = 0.0
-        self._color = QColor(ACCENT)
+        self._color = Colors.ACCENT.color()
         self._shown_step = 0
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)

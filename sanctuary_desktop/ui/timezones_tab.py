@@ -50,13 +50,24 @@ from sanctuary_desktop.services import calls
 from sanctuary_desktop.services.views import CallView, CohortPlan
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Column, RowsModel
-from sanctuary_desktop.ui.theme import ACCENT, BAND_EDGE, BAND_GOOD, BAND_NIGHT
+from sanctuary_desktop.ui.theme import Colors, Pair, set_role
 
 Index = QModelIndex | QPersistentModelIndex
 
 # English whatever the process locale (Qt sets the C locale from the environment).
 WEEKDAYS = WEEKDAY_ABBREVIATIONS
-BAND_COLOURS = {Band.GOOD: BAND_GOOD, Band.EDGE: BAND_EDGE, Band.NIGHT: BAND_NIGHT}
+BAND_ROLES: dict[Band, Pair] = {
+    Band.GOOD: Colors.BAND_GOOD,
+    Band.EDGE: Colors.BAND_EDGE,
+    Band.NIGHT: Colors.BAND_NIGHT,
+}
+
+
+def band_colour(band: Band) -> QColor:
+    """A band's background in the scheme in force (its text: Colors.BAND_TEXT)."""
+    return BAND_ROLES[band].color()
+
+
 BAND_WORDS = {
     Band.GOOD: "in reasonable hours",
     Band.EDGE: "early or late, within an hour of reasonable hours",
@@ -90,13 +101,6 @@ def plural(count: int, noun: str) -> str:
 def styled(label: QLabel, role: str) -> QLabel:
     label.setProperty("role", role)
     return label
-
-
-def set_role(label: QLabel, role: str) -> None:
-    """Change a label's theme role at run time (the style sheet needs a re-polish)."""
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 def wrapped(text: str, role: str = "") -> QLabel:
@@ -250,12 +254,12 @@ class SuggestionRow:
     calls: int
 
 
-def swatch(colour: QColor) -> QLabel:
+def swatch(band: Band) -> QLabel:
+    """A band's colour in the legend: the style sheet fills it (see theme.style_sheet)."""
     box = QLabel()
     box.setFixedSize(16, 16)
-    box.setStyleSheet(
-        f"background: {colour.name()}; border: 1px solid #b9b5ab; border-radius: 3px;"
-    )
+    box.setProperty("band", band.name.lower())
+    set_role(box, "swatch")
     return box
 
 
@@ -331,7 +335,7 @@ class TimeZonesTab(QWidget):
                     "Out of hours",
                     lambda r: f"{r.out_of_hours}  ({percent(r.share)})",
                     tooltip=self._fairness_tip,
-                    background=lambda r: BAND_EDGE if r.out_of_hours else None,
+                    background=lambda r: band_colour(Band.EDGE) if r.out_of_hours else None,
                     align_right=True,
                 ),
             ]
@@ -363,7 +367,7 @@ class TimeZonesTab(QWidget):
         controls.addWidget(self.date_edit)
         controls.addSpacing(24)
         for band, text in LEGEND:
-            controls.addWidget(swatch(BAND_COLOURS[band]))
+            controls.addWidget(swatch(band))
             legend_text = QLabel(text)
             legend_text.setToolTip(BAND_WORDS[band].capitalize())
             controls.addWidget(legend_text)
@@ -376,11 +380,9 @@ class TimeZonesTab(QWidget):
         self.grid.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.grid.setModel(self.grid_model)
         self.grid.verticalHeader().setMinimumWidth(96)
-        # Band colours fill the cells, so the chosen row is framed rather than filled.
-        self.grid.setStyleSheet(
-            f"QTableView::item:selected {{ border-top: 2px solid {ACCENT}; "
-            f"border-bottom: 2px solid {ACCENT}; color: black; }}"
-        )
+        # Band colours fill the cells, so the chosen row is framed rather than filled
+        # (the style sheet's QTableView#plannerGrid, in the scheme in force).
+        self.grid.setObjectName("plannerGrid")
         self.grid.verticalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         )
@@ -619,7 +621,7 @@ class TimeZonesTab(QWidget):
             f"{wrap_name(person.name)}\n{person.city}",
             lambda r: time_and_day(r.cells[index].local),
             tooltip=lambda r: self._cell_tip(r, index),
-            background=lambda r: BAND_COLOURS[r.cells[index].band],
+            background=lambda r: band_colour(r.cells[index].band),
         )
 
     def _cell_tip(self, row: GridRow, index: int) -> str:

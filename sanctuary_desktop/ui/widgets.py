@@ -27,8 +27,11 @@ from sanctuary_desktop.domain.zones import (
     zone_choices,
     zone_for,
 )
+from sanctuary_desktop.ui.theme import Colors, set_role
 
-ERROR_COLOR = "#b3261e"
+# The light scheme's error colour, for code not yet on theme roles; new code uses
+# Colors.ERROR.css() or set_role(label, "error"), which follow the scheme.
+ERROR_COLOR = Colors.ERROR.light
 
 
 class ZonePicker(QComboBox):
@@ -105,7 +108,7 @@ class FieldForm(QWidget):
     @staticmethod
     def _error_label() -> QLabel:
         label = QLabel()
-        label.setStyleSheet(f"color: {ERROR_COLOR};")
+        set_role(label, "error")
         label.setWordWrap(True)
         label.hide()
         return label
