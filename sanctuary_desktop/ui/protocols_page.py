@@ -6,6 +6,7 @@ in place. Nothing is written until the whole protocol is valid.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -36,12 +37,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.errors import FieldError, ValidationError
 from sanctuary_desktop.domain.protocols import (
     DEFAULT_PROTOCOL_KEY,
     FILE_FIELD,
     MAX_MINUTES,
     MAX_PRESENTERS,
+    MAX_ROLE_NAME,
+    MAX_ROLES,
     MAX_WARN_PERCENT,
     Bell,
     Protocol,
@@ -59,6 +63,8 @@ from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ask_to_confirm,
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 10
 STAGE_ROLE = Qt.ItemDataRole.UserRole + 11
+NAME_ROLE = Qt.ItemDataRole.UserRole + 12  # a role's name as the stages' cues know it
+UNSAVED = "Unsaved changes"
 BELL_LABELS = {
     Bell.START: "Bell at start",
     Bell.INTERVAL: "Bells in between",
@@ -153,13 +159,21 @@ class StageList(QListWidget):
         super().keyPressEvent(event)
 
 
+def roles_text(protocol: Protocol) -> str:
+    return ", ".join(role.label for role in protocol.roles) or "none"
+
+
 class ProtocolsPage(QWidget):
+    # True while the protocol being edited has edits not saved yet: the window's status
+    # line must not say "Saved" then, and leaving the page should ask (before_leaving).
+    unsaved_changed = Signal(bool)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.protocols: dict[str, Protocol] = {}
         self.current: Protocol | None = None
-        self.dirty = False
+        self._dirty = False
         self._loading = False
         self._pending_key: str | None = None
         self.unsaved_box: QMessageBox | None = None  # "Save changes to …?" while it is open
@@ -265,11 +279,25 @@ class ProtocolsPage(QWidget):
         ctx.events.data_changed.connect(self._on_data_changed)
         self.refresh()
 
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        was = self.has_unsaved()
+        self._dirty = value
+        if self.has_unsaved() != was:
+            self.unsaved_changed.emit(self.has_unsaved())
+
     # -- building the editor -----------------------------------------------------------------
 
     def _build_editor(self) -> QWidget:
         self.form = FieldForm()
         self.name_edit = QLineEdit()
+        self.source_edit = QLineEdit()
+        self.source_edit.setPlaceholderText("Where it comes from, or whose it is (optional)")
+        self.source_edit.setToolTip("Credit the people or tradition this protocol comes from")
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setTabChangesFocus(True)
         self.summary_edit.setFixedHeight(76)
@@ -277,14 +305,18 @@ class ProtocolsPage(QWidget):
         self.presenters_spin.setRange(1, MAX_PRESENTERS)
         self.presenters_spin.setToolTip("How many presenters (case givers) a call usually has")
         self.form.add_row("Name", self.name_edit)
+        self.form.add_row("Source", self.source_edit)
         self.form.add_row("Summary", self.summary_edit)
         self.form.add_row("Presenters", self.presenters_spin, "Presenters per call")
+        self.form.add_row("Roles", self._build_roles())
         self.name_edit.textEdited.connect(self._edited)
+        self.source_edit.textEdited.connect(self._edited)
         self.summary_edit.textChanged.connect(self._edited)
         self.presenters_spin.valueChanged.connect(self._edited)
 
         self.stage_list = StageList()
         self.stage_list.setAccessibleName("Stages, in order")
+        self.stage_list.setMinimumHeight(72)  # room for the form above it at 1280x800
         self.stage_list.setToolTip("Drag, or press Alt+Up and Alt+Down, to reorder")
         self.stage_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.stage_list.setDefaultDropAction(Qt.DropAction.MoveAction)
@@ -363,6 +395,7 @@ class ProtocolsPage(QWidget):
         self.stage_prompt.setFixedHeight(64)
         self.stage_prompt.setPlaceholderText("The question or invitation read out for this stage")
         self.cue_edits: dict[Role, QLineEdit] = {}
+        self.cue_form = FieldForm()
         self.stage_form.add_row("Name", self.stage_name, "Stage name")
         self.stage_form.add_row("Minutes", self._full_row(self.stage_minutes, "Minutes"))
         self.stage_form.add_row("Stop", self.stage_stop)
@@ -375,12 +408,6 @@ class ProtocolsPage(QWidget):
         ):
             self.stage_form.add_row(field, self._full_row(spin, field))
         self.stage_form.add_row("Prompt", self.stage_prompt)
-        for role in Role:
-            edit = QLineEdit()
-            edit.setPlaceholderText(f"What the {role.value} does (optional)")
-            self.cue_edits[role] = edit
-            self.stage_form.add_row(f"{role.label} cue", edit, f"{role.label} cue")
-            edit.textEdited.connect(self._stage_edited)
         self.stage_name.textEdited.connect(self._stage_edited)
         self.stage_minutes.valueChanged.connect(self._stage_edited)
         self.stage_stop.currentIndexChanged.connect(self._stage_edited)
@@ -396,6 +423,13 @@ class ProtocolsPage(QWidget):
         stage_layout.setContentsMargins(0, 0, 8, 0)
         stage_layout.addWidget(self.stage_heading)
         stage_layout.addWidget(self.stage_form)
+        self.cue_heading = styled(QLabel("Cues: what each role does in this stage"), "section")
+        stage_layout.addWidget(self.cue_heading)
+        self.cue_holder = QVBoxLayout()
+        self.cue_holder.setContentsMargins(0, 0, 0, 0)
+        self.cue_holder.addWidget(self.cue_form)
+        stage_layout.addLayout(self.cue_holder)
+        self._set_cue_rows(tuple(Role))
         stage_layout.addStretch(1)
         self.stage_panel = stage_panel
         # The stage's fields are taller than a 1280x800 window leaves them: they scroll.
@@ -427,6 +461,61 @@ class ProtocolsPage(QWidget):
         editor_layout.addWidget(columns, 1)
         editor_layout.addLayout(bottom)
         return editor
+
+    def _build_roles(self) -> QWidget:
+        """The protocol's roles: add, rename (in place: F2, a double-click or Rename) and
+        remove. Each stage gives a cue to any of them."""
+        self.roles_list = QListWidget()
+        self.roles_list.setAccessibleName("Roles")
+        self.roles_list.setToolTip("The people a stage gives a cue to. Press F2 to rename one.")
+        self.roles_list.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.roles_list.setMaximumHeight(86)
+        self.roles_list.setMinimumHeight(54)
+        self.roles_list.itemChanged.connect(self._role_renamed)
+        self.roles_list.currentRowChanged.connect(lambda _row: self._update_role_buttons())
+        self.add_role_button = QPushButton("Add role")
+        self.add_role_button.clicked.connect(self.add_role)
+        self.rename_role_button = QPushButton("Rename")
+        self.rename_role_button.setToolTip("F2")
+        self.rename_role_button.clicked.connect(self.rename_current_role)
+        self.remove_role_button = QPushButton("Remove role")
+        self.remove_role_button.setToolTip("Remove the role and its cues in every stage")
+        self.remove_role_button.clicked.connect(self.remove_current_role)
+        buttons = QHBoxLayout()
+        for button in (self.add_role_button, self.rename_role_button, self.remove_role_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.roles_list)
+        column.addLayout(buttons)
+        box.setFocusProxy(self.roles_list)
+        return box
+
+    def _set_cue_rows(self, roles: tuple[Role, ...]) -> None:
+        """One cue field per role of the protocol, in its order."""
+        if tuple(self.cue_edits) == roles:
+            return
+        old = self.cue_form
+        self.cue_holder.removeWidget(old)
+        old.hide()
+        old.deleteLater()
+        self.cue_form = FieldForm()
+        self.cue_edits = {}
+        for role in roles:
+            edit = QLineEdit()
+            edit.setPlaceholderText("Optional")
+            self.cue_edits[role] = edit
+            self.cue_form.add_row(f"{role.label} cue", edit, role.label)
+            edit.textEdited.connect(self._stage_edited)
+        self.cue_holder.addWidget(self.cue_form)
+        self.cue_form.show()  # a widget added to a page already shown stays hidden unasked
+        self.cue_heading.setVisible(bool(roles))
 
     @staticmethod
     def _full_row(spin: QSpinBox, name: str) -> QWidget:
@@ -605,6 +694,7 @@ class ProtocolsPage(QWidget):
         self.dirty_label.clear()
         self.form.clear_errors()
         self.stage_form.clear_errors()
+        self.cue_form.clear_errors()
         has = protocol is not None
         for button in (self.duplicate_button, self.export_button):
             button.setVisible(has)
@@ -645,13 +735,21 @@ class ProtocolsPage(QWidget):
         people = "presenter" if protocol.presenters == 1 else "presenters"
         self.facts_label.setText(
             f"<b>{protocol.presenters}</b> {people} per call · "
-            f"<b>{len(protocol.stages)}</b> stages · <b>{total_text(protocol)}</b>"
+            f"{count_of(len(protocol.stages), 'stage')} · <b>{total_text(protocol)}</b>"
+            f"<br>Roles: {html.escape(roles_text(protocol))}"
         )
 
     def _load_editor(self, protocol: Protocol) -> None:
         self._loading = True
         self.name_edit.setText(protocol.name)
         self.name_edit.setCursorPosition(0)
+        self.source_edit.setText(protocol.source)
+        self.source_edit.setCursorPosition(0)
+        self.roles_list.clear()
+        for role in protocol.roles:
+            self.roles_list.addItem(self._role_item(role))
+        self._set_cue_rows(protocol.roles)
+        self._update_role_buttons()
         self.summary_edit.setPlainText(protocol.summary)
         self.presenters_spin.setValue(protocol.presenters)
         self.stage_list.clear()
@@ -679,10 +777,118 @@ class ProtocolsPage(QWidget):
         return replace(
             self.current,
             name=self.name_edit.text(),
+            source=self.source_edit.text(),
+            roles=self.roles(),
             summary=self.summary_edit.toPlainText(),
             presenters=self.presenters_spin.value(),
             stages=tuple(self.stages()),
         )
+
+    # -- roles -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _role_item(role: Role) -> QListWidgetItem:
+        item = QListWidgetItem(role.label)
+        item.setData(NAME_ROLE, role)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        return item
+
+    def roles(self) -> tuple[Role, ...]:
+        items = (self.roles_list.item(row) for row in range(self.roles_list.count()))
+        return tuple(Role(item.data(NAME_ROLE)) for item in items)
+
+    def _update_role_buttons(self) -> None:
+        chosen = self.roles_list.currentRow() >= 0
+        self.rename_role_button.setEnabled(chosen)
+        self.remove_role_button.setEnabled(chosen)
+        self.add_role_button.setEnabled(self.roles_list.count() < MAX_ROLES)
+
+    def add_role(self) -> None:
+        """A new role, named "New role" until the facilitator types its name (in place)."""
+        if self.current is None or self.current.built_in or self.roles_list.count() >= MAX_ROLES:
+            return
+        taken = {role.casefold() for role in self.roles()}
+        name, n = "New role", 2
+        while name.casefold() in taken:
+            name, n = f"New role {n}", n + 1
+        item = self._role_item(Role(name))
+        self._loading = True
+        self.roles_list.addItem(item)
+        self._loading = False
+        self.roles_list.setCurrentItem(item)
+        self._roles_changed()
+        self.roles_list.setFocus()
+        self.roles_list.editItem(item)
+
+    def rename_current_role(self) -> None:
+        item = self.roles_list.currentItem()
+        if item is not None:
+            self.roles_list.setFocus()
+            self.roles_list.editItem(item)
+
+    def _role_renamed(self, item: QListWidgetItem) -> None:
+        if self._loading:
+            return
+        old = Role(item.data(NAME_ROLE))
+        new = Role(limits.one_line(item.text()))
+        others = {role.casefold() for role in self.roles() if role.casefold() != old.casefold()}
+        problem = ""
+        if not new:
+            problem = "A role needs a name."
+        elif len(new) > MAX_ROLE_NAME:
+            problem = f"A role's name must be at most {MAX_ROLE_NAME} characters."
+        elif not limits.single_line(new):
+            problem = "A role's name must be one line, without control characters."
+        elif new.casefold() in others:
+            problem = f"There is already a role called “{new.label}”."
+        if problem:
+            self._loading = True
+            item.setText(old.label)
+            self._loading = False
+            self.show_message(f"{problem} The role keeps its name “{old.label}”.", error=True)
+            return
+        if new.label == old.label:  # the same name as shown: nothing to rename
+            self._loading = True
+            item.setText(old.label)
+            self._loading = False
+            return
+        self._loading = True
+        item.setData(NAME_ROLE, new)
+        item.setText(new.label)
+        self._loading = False
+        for row in range(self.stage_list.count()):
+            stage_item = self.stage_list.item(row)
+            stage: StageTemplate = stage_item.data(STAGE_ROLE)
+            cues = {(new if role == old else role): text for role, text in stage.cues.items()}
+            stage_item.setData(STAGE_ROLE, replace(stage, cues=cues))
+        self.show_message("")
+        self._roles_changed()
+
+    def remove_current_role(self) -> None:
+        row = self.roles_list.currentRow()
+        if row < 0:
+            return
+        role = Role(self.roles_list.item(row).data(NAME_ROLE))
+        dropped = 0
+        for number in range(self.stage_list.count()):
+            stage_item = self.stage_list.item(number)
+            stage: StageTemplate = stage_item.data(STAGE_ROLE)
+            if role in stage.cues:
+                dropped += 1
+                cues = {known: text for known, text in stage.cues.items() if known != role}
+                stage_item.setData(STAGE_ROLE, replace(stage, cues=cues))
+        self._loading = True
+        self.roles_list.takeItem(row)
+        self._loading = False
+        self._roles_changed()
+        lost = f" and its cues in {count_of(dropped, 'stage')}" if dropped else ""
+        self.show_message(f"Removed the role “{role.label}”{lost}. Discard changes brings it back.")
+
+    def _roles_changed(self) -> None:
+        self._set_cue_rows(self.roles())
+        self._update_role_buttons()
+        self._load_stage(self.stage_list.currentRow())
+        self._edited()
 
     def _renumber(self) -> None:
         for row in range(self.stage_list.count()):
@@ -704,7 +910,8 @@ class ProtocolsPage(QWidget):
         if self._loading or self.current is None or self.current.built_in:
             return
         self.dirty = True
-        self.dirty_label.setText("Unsaved changes")
+        self.dirty_label.setText(UNSAVED)
+        self.kind_label.setText(f"Your protocol · {UNSAVED.lower()}: Save keeps them")
         self._update_facts(self.draft())
         self._renumber()
 
@@ -731,6 +938,7 @@ class ProtocolsPage(QWidget):
             edit.setText(stage.cues.get(role, ""))
         self._loading = False
         self.stage_form.clear_errors()
+        self.cue_form.clear_errors()
         self._renumber()
 
     def _stage_edited(self) -> None:
@@ -816,8 +1024,10 @@ class ProtocolsPage(QWidget):
     def _saved(self, protocol: Protocol) -> None:
         self.dirty = False
         self.dirty_label.clear()
+        self.kind_label.setText("Your protocol · edit it below, then Save")
         self.form.clear_errors()
         self.stage_form.clear_errors()
+        self.cue_form.clear_errors()
         self.current = protocol
         self.show_message(f"Saved “{protocol.name}”.")
 
@@ -834,9 +1044,17 @@ class ProtocolsPage(QWidget):
             first = min(bad)
             if self.stage_list.currentRow() != first:
                 self.stage_list.setCurrentRow(first)  # before marking: loading it unmarks all
-            self.stage_form.show_errors(ValidationError(bad[first]))
+            cue_errors = [e for e in bad[first] if e.field.endswith(" cue")]
+            other_errors = [e for e in bad[first] if not e.field.endswith(" cue")]
+            self.stage_form.clear_errors()
+            self.cue_form.clear_errors()
+            if other_errors:
+                self.stage_form.show_errors(ValidationError(other_errors))
+            if cue_errors:
+                self.cue_form.show_errors(ValidationError(cue_errors))
         else:
             self.stage_form.clear_errors()
+            self.cue_form.clear_errors()
         for row in bad:
             stage_item = self.stage_list.item(row)
             if stage_item is not None:

@@ -118,3 +118,22 @@ def test_name_and_source_are_one_line(field: str) -> None:
 def test_a_stage_name_is_one_line() -> None:
     stage = StageTemplate("Check\nin", 5).validated()
     assert stage.name == "Check in"
+
+
+# -- where each built-in comes from (PROTOCOLS.md) -----------------------------------------
+
+SOURCES = {
+    "peer-input-90": "Sanctuary Desktop's own proposal",
+    "case-clinic": "Presencing Institute",
+    "case-clinic-short": "Presencing Institute",
+    "consultancy": "Coalition of Essential Schools, National School Reform Faculty",
+    "tuning": "Allen and McDonald, Coalition of Essential Schools",
+    "troika": "Liberating Structures",
+    "wise-crowds": "Liberating Structures",
+    "action-learning": "no single published source",
+}
+
+
+@pytest.mark.parametrize(("key", "words"), sorted(SOURCES.items()))
+def test_every_built_in_says_where_it_comes_from(key: str, words: str) -> None:
+    assert words in builtin(key).source
