@@ -47,6 +47,7 @@ from sanctuary_desktop.domain.zones import city_of, zone
 from sanctuary_desktop.export.files import safe_file_name
 from sanctuary_desktop.services import calls
 from sanctuary_desktop.services.views import CallView, ChangedSince, CohortPlan
+from sanctuary_desktop.ui.cohort_dialogs import video_link_edit
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.pdf_export import open_session_notes
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel, table_view
@@ -272,10 +273,22 @@ class CallDialog(QDialog):
         self.notes.setFixedHeight(70)
         self.notes.setTabChangesFocus(True)
         self.notes.setPlaceholderText("Only for you")
+        cohort_link = plan.cohort.video_link
+        self.video_link = video_link_edit(
+            f"Leave empty for the cohort's: {cohort_link}"
+            if cohort_link
+            else "https://… this call's own Zoom, Teams, Meet, Jitsi or Whereby link"
+        )
+        self.video_link.setMinimumWidth(380)  # room to read a link before saving it
+        self.video_link.setToolTip(
+            "A link for this call only; empty, the call uses the cohort's link"
+            + (f" ({cohort_link})" if cohort_link else " (the cohort has none yet)")
+        )
         self.form.add_row("Date", self.day)
         self.form.add_row("Start", self.start, f"Start ({city_of(home_name)})")
         self.form.add_row("Length", self.minutes)
         self.form.add_row("Title", self.title)
+        self.form.add_row("Video link", self.video_link)
         self.form.add_row("Notes", self.notes)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -305,6 +318,8 @@ class CallDialog(QDialog):
         self.start.setTime(QTime(local.hour, local.minute))
         self.minutes.setValue(call.minutes)
         self.title.setText(call.title)
+        self.video_link.setText(call.video_link)
+        self.video_link.setCursorPosition(0)
         self.notes.setPlainText(call.notes)
 
     def reload(self) -> None:
@@ -339,6 +354,7 @@ class CallDialog(QDialog):
                 self.minutes.value(),
                 title=self.title.text(),
                 notes=self.notes.toPlainText(),
+                video_link=self.video_link.text(),
                 then=self._done,
                 failed=self._failed,
             )
@@ -350,6 +366,7 @@ class CallDialog(QDialog):
                 minutes=self.minutes.value(),
                 title=self.title.text(),
                 notes=self.notes.toPlainText(),
+                video_link=self.video_link.text(),
                 read_at=self.call.updated_at,
                 then=self._done,
                 failed=self._failed,

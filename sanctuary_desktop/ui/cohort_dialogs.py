@@ -35,6 +35,17 @@ from sanctuary_desktop.ui.widgets import (
 )
 
 
+def video_link_edit(placeholder: str) -> QLineEdit:
+    """A one-line field for a video-call link (the cohort's, or a call's own)."""
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    # A little over the limit, so a link too long is refused by name, not cut silently.
+    edit.setMaxLength(limits.MAX_LINK + 1)
+    edit.setClearButtonEnabled(True)
+    edit.setAccessibleName("Video link")
+    return edit
+
+
 def date_edit(value: date) -> QDateEdit:
     edit = QDateEdit(to_qdate(value))
     edit.setCalendarPopup(True)
@@ -64,6 +75,9 @@ class CohortDialog(QDialog):
         self.focus.setPlaceholderText("Who it is for and what it is about")
         self.facilitators = QLineEdit()
         self.facilitators.setPlaceholderText("Names, separated by commas")
+        self.video_link = video_link_edit(
+            "https://… a Zoom, Teams, Meet, Jitsi or Whereby link, for every call"
+        )
         self.zone = ZonePicker()
         self.zone.set_zone_name(ctx.facilitator_zone)
         self.start = date_edit(today)
@@ -96,6 +110,7 @@ class CohortDialog(QDialog):
         self.form.add_row("Name", self.name)
         self.form.add_row("Focus", self.focus)
         self.form.add_row("Facilitators", self.facilitators)
+        self.form.add_row("Video link", self.video_link)
         self.form.add_row("Home time zone", self.zone)
         self.form.add_row("Start date", self.start)
         self.form.add_row("End date", self.end)
@@ -124,6 +139,8 @@ class CohortDialog(QDialog):
         self.name.setText(draft.name)
         self.focus.setText(draft.focus)
         self.facilitators.setText(draft.facilitators)
+        self.video_link.setText(draft.video_link)
+        self.video_link.setCursorPosition(0)
         self.zone.set_zone_name(draft.home_tz)
         self.start.setDate(to_qdate(draft.start_date))
         self.end.setDate(to_qdate(draft.end_date))
@@ -158,6 +175,7 @@ class CohortDialog(QDialog):
             call_minutes=self.minutes.value(),
             notes=self.notes.toPlainText(),
             waking_hours=WakingHours(to_time(self.day_start.time()), to_time(self.day_end.time())),
+            video_link=self.video_link.text(),
             read_at=self.cohort.updated_at if self.cohort else None,
         )
 
@@ -209,7 +227,7 @@ class DuplicateDialog(QDialog):
         self.form = FieldForm()
         intro = QLabel(
             f"Copies the settings of <b>{source.name}</b> (focus, facilitators, time zone, "
-            "call length, reasonable hours). People and calls are not copied."
+            "call length, reasonable hours, video link). People and calls are not copied."
         )
         intro.setWordWrap(True)
         self.name = QLineEdit(f"{source.name} (new intake)")

@@ -338,6 +338,7 @@ class LiveWindow(QMainWindow):
         self.flash_action.toggled.connect(self._set_flash)
         more_menu.addAction("Keys…", self.show_keys)
         more_menu.addAction("Session notes (PDF)…", self.export_notes)
+        self.copy_link_action = more_menu.addAction("Copy video link", self.copy_video_link)
         more_menu.addSeparator()
         more_menu.addAction("Finish the call…", self.ask_to_finish)
         more_menu.addAction("Start over…", self.ask_to_start_over)
@@ -357,8 +358,16 @@ class LiveWindow(QMainWindow):
         timer_row.addWidget(self.paused_badge, 0, Qt.AlignmentFlag.AlignVCenter)
         timer_row.addSpacing(12)
         timer_row.addWidget(self.ring)
+        self.copy_link = QPushButton("Copy video link")
+        self.copy_link.setObjectName("copy_link")
+        self.copy_link.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space stays the timer's
+        self.copy_link.clicked.connect(self.copy_video_link)
+        self._show_video_link()
+        # Made now, so "copied" showing there later does not shift the call's layout.
+        self.statusBar().setSizeGripEnabled(False)
         call_row = QHBoxLayout()
         call_row.addWidget(self.call_line, 1)
+        call_row.addWidget(self.copy_link)
         call_row.addWidget(self.zones_button)
 
         face = QWidget()
@@ -486,6 +495,7 @@ class LiveWindow(QMainWindow):
         self.title.setText(f"{view.cohort_name} · {view.label}")
         self.subtitle.setText(f"{local:%A %d %B, %H:%M} {city_of(home)} · {view.minutes} minutes")
         self.notes.set_call(call)
+        self._show_video_link()
         if isinstance(self.sounds, SoundPlayer):
             self.sounds.preload()  # finds out now whether there is sound, not at the first chime
         self._show_sound()
@@ -493,6 +503,34 @@ class LiveWindow(QMainWindow):
         resumed = resumed_text(self.timer, self.ctx.facilitator_zone)
         if resumed:
             self.state_line.setText(resumed)
+
+    # -- the video-call link ---------------------------------------------------------
+
+    def video_link(self) -> str:
+        """The link the call is joined by: its own, else the cohort's ("" if none)."""
+        return self.call.call.join_link if self.call is not None else ""
+
+    def _show_video_link(self) -> None:
+        link = self.video_link()
+        self.copy_link.setEnabled(bool(link))
+        if hasattr(self, "copy_link_action"):
+            self.copy_link_action.setEnabled(bool(link))
+        if link:
+            self.copy_link.setToolTip(f"Copy {link} to paste into the chat or an email")
+        elif self.call is None:
+            self.copy_link.setToolTip("Loading the call…")
+        else:
+            self.copy_link.setToolTip(
+                "This call has no video link: add one to the call (Calls tab, Move…) "
+                "or to the cohort (Edit cohort)"
+            )
+
+    def copy_video_link(self) -> None:
+        link = self.video_link()
+        if not link:
+            return
+        QApplication.clipboard().setText(link)
+        self.statusBar().showMessage(f"Video link copied: {link}", 8000)
 
     # -- commands --------------------------------------------------------------------
 
