@@ -51,7 +51,7 @@ $(RUN_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	touch $(RUN_STAMP)
 
 $(DEV_STAMP): $(RUN_STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,postgres]'
 	touch $(DEV_STAMP)
 
 # --- The frozen app -----------------------------------------------------------------
