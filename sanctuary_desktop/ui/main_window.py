@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sanctuary_desktop import APP_NAME, __version__
+from sanctuary_desktop import APP_NAME
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.zones import city_of, zone
 from sanctuary_desktop.services.cohort_list import CohortSummary
 from sanctuary_desktop.ui.cohorts_page import CohortsPage
 from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.help import AboutDialog, GuideDialog, standard_keys
 
 if TYPE_CHECKING:
     from sanctuary_desktop.services.live import RunSummary
@@ -243,28 +244,49 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Restore from a backup…", self.restore_backup)
         file_menu.addSeparator()
         self._action(
-            file_menu, "Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences
+            file_menu,
+            "Se&ttings…",
+            self.open_settings,
+            standard_keys(QKeySequence.StandardKey.Preferences, "Ctrl+,"),
         )
         self._action(file_menu, "Open &data folder", self.open_data_folder)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(
+            file_menu, "&Quit", self.close, standard_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q")
+        )
         view = menus.addMenu("&View")
         self._action(view, "&Cohorts", lambda: self.show_page(COHORTS), QKeySequence("Ctrl+1"))
         self._action(view, "C&alendar", lambda: self.show_page(CALENDAR), QKeySequence("Ctrl+2"))
         self._action(view, "&Protocols", lambda: self.show_page(PROTOCOLS), QKeySequence("Ctrl+3"))
-        self._action(view, "&Search", self.open_search, QKeySequence.StandardKey.Find)
+        self._action(
+            view,
+            "&Search",
+            self.open_search,
+            standard_keys(QKeySequence.StandardKey.Find, "Ctrl+F"),
+        )
         help_menu = menus.addMenu("&Help")
-        self._action(help_menu, f"&About {APP_NAME}", self.about)
+        self.guide_action = self._action(
+            help_menu,
+            "&Guide: plan, run, print",
+            self.open_guide,
+            standard_keys(QKeySequence.StandardKey.HelpContents, "F1"),
+        )
+        self._action(help_menu, "&Keys for the live call", self.open_keys)
+        help_menu.addSeparator()
+        about = self._action(help_menu, f"&About {APP_NAME}", self.about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _action(
         self,
         menu: QMenu,
         text: str,
         slot: Callable[[], object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+        shortcut: QKeySequence | QKeySequence.StandardKey | list[QKeySequence] | None = None,
     ) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        if isinstance(shortcut, list):
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
             action.setShortcut(shortcut)
         action.triggered.connect(slot)
         menu.addAction(action)
@@ -354,16 +376,26 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.data_dir)))
 
     def about(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nPlan cohorts, run live calls, share what was "
-            f"learned. Everything stays on this computer.\n\nData folder:\n{self.ctx.data_dir}",
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        dialog = AboutDialog(self.ctx.data_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog = dialog
+        dialog.open()
+
+    def open_guide(self) -> None:
+        """The short guide, offline; F1 in the main window (the live window keeps its own)."""
+        dialog = GuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.guide_dialog = dialog
+        dialog.open()
+
+    def open_keys(self) -> None:
+        """The live window's card of keys, without a call running."""
+        from sanctuary_desktop.ui.live_window import KeysDialog
+
+        dialog = KeysDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.keys_dialog = dialog
+        dialog.open()
 
     # -- window state --------------------------------------------------------------------
 
