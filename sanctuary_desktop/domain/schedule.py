@@ -116,7 +116,10 @@ def generate_starts(cadence: Cadence) -> list[datetime]:
         starts = (start for start in starts if start >= not_before)
     kept = list(islice(starts, cadence.count or MAX_CALLS))
     if kept and not limits.instant_in_range(kept[-1]):
-        errors.add("Repeat", f"the series would run past {limits.LAST_YEAR}; ask for fewer calls")
+        errors.add(
+            "Repeat",
+            f"runs past {limits.LAST_YEAR}: calls must be {limits.YEARS_TEXT}; ask for fewer",
+        )
         errors.raise_if_any()
     if not kept:
         errors.add(
