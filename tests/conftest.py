@@ -92,6 +92,16 @@ _numbers = itertools.count()
 
 
 @pytest.fixture
+def empty_server_database(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of an empty database of its own on the test server."""
+    name = postgres_server.create_database(next(_numbers), empty=True)
+    try:
+        yield postgres_server.url_for(name)
+    finally:
+        postgres_server.drop_database(name)
+
+
+@pytest.fixture
 def db(backend: str, folder: DataFolder, request: pytest.FixtureRequest) -> Iterator[Database]:
     if backend == "postgres":
         server: PostgresServer = request.getfixturevalue("postgres_server")

@@ -143,10 +143,12 @@ class PostgresServer:
     def url_for(self, name: str) -> str:
         return make_url(self.url).set(database=name).render_as_string(hide_password=False)
 
-    def create_database(self, number: int) -> str:
+    def create_database(self, number: int, *, empty: bool = False) -> str:
+        """A database of its own for one test: at the schema's head, or ``empty``."""
         name = f"sanctuary_test_{os.getpid()}_{number}"
         self._drop(name)
-        self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        template = "template0" if empty else self.template
+        self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return name
 
     def drop_database(self, name: str) -> None:

@@ -9,7 +9,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +27,12 @@ from sanctuary_desktop.store.sqlite_files import (
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+
+# A server that does not answer is reported after this many seconds, not waited on.
+SERVER_CONNECT_TIMEOUT_S = 10
+# The key of the server-side advisory lock migrations take: any number of clients may
+# start at once on an empty or older database, and one of them migrates it.
+MIGRATION_LOCK_KEY = 0x53414E4354  # "SANCT"
 
 
 class NotOurDatabase(Exception):
@@ -106,6 +113,24 @@ def _configure_server_read_only(engine: Engine) -> None:
         dbapi_connection.commit()
 
 
+def server_url(url: str) -> str:
+    """``url`` with the app's PostgreSQL driver (psycopg 3) where none is named:
+    `postgresql://` and `postgres://` would otherwise ask for psycopg2."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        return parsed.render_as_string(hide_password=False)
+    return url
+
+
+def shown_url(url: str) -> str:
+    """The address to show and log: the password never appears."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an address SQLAlchemy cannot read is shown without its secrets
+        return "the address given"
+
+
 class Database:
     """One database (SQLite file or PostgreSQL server) and the way to work with it.
 
@@ -116,10 +141,17 @@ class Database:
     def __init__(
         self, url: str, *, backups_dir: Path | None = None, read_only: bool = False
     ) -> None:
+        url = server_url(url)
         self.url = url
         self.backups_dir = backups_dir
         self.read_only = read_only
-        self.engine = create_engine(url)
+        connect_args: dict[str, Any] = {}
+        if make_url(url).get_backend_name() == "postgresql":
+            connect_args["connect_timeout"] = SERVER_CONNECT_TIMEOUT_S
+            connect_args["application_name"] = "sanctuary-desktop"
+        # hide_parameters: statements' values (a participant's notes) stay out of errors
+        # and so out of the log.
+        self.engine = create_engine(url, connect_args=connect_args, hide_parameters=True)
         if self.is_sqlite:
             _configure_sqlite(self.engine, self.sqlite_path, read_only=read_only)
         elif read_only and self.engine.dialect.name == "postgresql":
@@ -129,6 +161,15 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @property
+    def is_server(self) -> bool:
+        return not self.is_sqlite
+
+    @property
+    def where(self) -> str:
+        """The server's address without the password, or the file's path."""
+        return shown_url(self.url)
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -169,7 +210,22 @@ class Database:
 
         Only the app's own database, or one with nothing in it, is migrated: another
         program's tables (NotOurDatabase) and a newer schema (SchemaTooNew) are refused
-        with nothing written."""
+        with nothing written. On a server, the whole step runs under a server-side
+        advisory lock: clients starting at once wait for each other, and the first one
+        migrates while the others find the schema at head."""
+        if self.engine.dialect.name != "postgresql":
+            return self._migrate(None)
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            conn.commit()
+            try:
+                return self._migrate(conn)
+            finally:
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                conn.commit()
+
+    def _migrate(self, conn: Connection | None) -> bool:
         self._refuse_foreign()
         current = self.schema_version()
         if current == SCHEMA_HEAD:
@@ -182,7 +238,7 @@ class Database:
             self.backup(reason=f"before-migration-from-{current}")
         from sanctuary_desktop.store.migrate import upgrade_to_head
 
-        upgrade_to_head(self)
+        upgrade_to_head(self, conn)
         log.info("database migrated from %s to %s", current, SCHEMA_HEAD)
         return True
 

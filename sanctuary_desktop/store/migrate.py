@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+from contextlib import nullcontext
 
 from alembic import command
 from alembic.config import Config
@@ -19,9 +20,11 @@ def alembic_config(db: Database) -> Config:
     return config
 
 
-def upgrade_to_head(db: Database) -> None:
+def upgrade_to_head(db: Database, connection: Connection | None = None) -> None:
+    """Upgrade on ``connection`` when given (a server's, holding the migration lock),
+    else on a connection of its own."""
     config = alembic_config(db)
-    with db.engine.connect() as conn:
+    with nullcontext(connection) if connection is not None else db.engine.connect() as conn:
         if db.is_sqlite:
             # Batch migrations rebuild tables; with foreign keys on, that would cascade
             # deletes into child rows. The pragma only works outside a transaction, so it
