@@ -335,6 +335,13 @@ def scheme_is_dark(scheme: Qt.ColorScheme) -> bool:
     return scheme == Qt.ColorScheme.Dark
 
 
+def palette_is_dark(palette: QPalette) -> bool:
+    """Whether a palette's window is darker than its text (a dark look)."""
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    return window.lightnessF() < text.lightnessF()
+
+
 def build_palette(*, dark: bool) -> QPalette:
     """A complete palette: every role a widget draws with, for both colour groups."""
     c = Colors
@@ -498,14 +505,23 @@ def apply_theme(app: QApplication, *, scheme: Qt.ColorScheme | None = None) -> N
     """Fusion, the palette and style sheet for the system's scheme (or ``scheme``), and
     from now on follow the system when its scheme changes."""
     global _follower
+    platform_palette = app.palette()  # the platform's, the first time: before ours
     app.setStyle("Fusion")
     font = app.font()
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
     font.setStyleHint(QFont.StyleHint.SansSerif)
     app.setFont(font)
-    if _follower is None or _follower.parent() is not app:
+    first = _follower is None or _follower.parent() is not app
+    if first:
         _follower = ThemeFollower(app)
+    assert _follower is not None
     if scheme is None:
         scheme = QGuiApplication.styleHints().colorScheme()
-    _follower.apply(dark=scheme_is_dark(scheme))
+    if scheme == Qt.ColorScheme.Unknown and first:
+        # A platform that names no scheme may still hand over a dark palette: read it
+        # once, before ours replaces it.
+        dark = palette_is_dark(platform_palette)
+    else:
+        dark = scheme_is_dark(scheme)
+    _follower.apply(dark=dark)

@@ -236,3 +236,8 @@ def test_no_colour_is_hard_coded_outside_the_theme() -> None:
             if HARD_CODED.search(code) and not line.lstrip().startswith("#"):
                 found.append(f"{path.name}:{number}: {line.strip()}")
     assert not found
+
+
+def test_a_platform_naming_no_scheme_is_read_from_its_palette() -> None:
+    assert theme.palette_is_dark(build_palette(dark=True))
+    assert not theme.palette_is_dark(build_palette(dark=False))
