@@ -61,6 +61,8 @@ class ZonePicker(QComboBox):
             line.setPlaceholderText("Type a city or country, e.g. Auckland")
             line.textEdited.connect(self._offer)
         self.setMinimumContentsLength(28)
+        # As wide as that, not as the longest zone's label: a dialog keeps its size.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
 
     def _offer(self, text: str) -> None:
         found = search_zones(text, forgiving=True)[: self.SHOWN] if text.strip() else []

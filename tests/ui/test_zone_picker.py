@@ -54,3 +54,9 @@ def test_unknown_text_stays_for_validation_to_name(qtbot: QtBot) -> None:
     assert picker.zone_name() == "Qwxyz"
     picker = picker_typing(qtbot, "Atlantis")  # offered as Atlantic time, never taken as it
     assert picker.zone_name() == "Atlantis"
+
+
+def test_the_picker_does_not_widen_its_dialog(qtbot: QtBot) -> None:
+    picker = ZonePicker()
+    qtbot.addWidget(picker)
+    assert picker.sizeHint().width() < 600
