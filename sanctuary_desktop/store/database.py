@@ -238,7 +238,10 @@ class Database:
             self.backup(reason=f"before-migration-from-{current}")
         from sanctuary_desktop.store.migrate import upgrade_to_head
 
-        upgrade_to_head(self, conn)
+        if conn is None:
+            upgrade_to_head(self)
+        else:
+            upgrade_to_head(self, conn)
         log.info("database migrated from %s to %s", current, SCHEMA_HEAD)
         return True
 
