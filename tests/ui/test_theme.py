@@ -241,3 +241,26 @@ def test_no_colour_is_hard_coded_outside_the_theme() -> None:
 def test_a_platform_naming_no_scheme_is_read_from_its_palette() -> None:
     assert theme.palette_is_dark(build_palette(dark=True))
     assert not theme.palette_is_dark(build_palette(dark=False))
+
+
+def test_painted_pages_follow_the_scheme(qtbot: QtBot, restored: QApplication) -> None:
+    """The month grid paints with the roles of the scheme in force, repainted on a switch."""
+    from datetime import date
+
+    from sanctuary_desktop.ui.calendar_page import MonthGrid
+
+    apply_theme(restored)
+    grid = MonthGrid()
+    qtbot.addWidget(grid)
+    grid.resize(700, 500)
+    grid.select(date(2026, 12, 9), None)
+    grid.show()
+    seen = {}
+    for scheme in (Qt.ColorScheme.Light, Qt.ColorScheme.Dark):
+        QGuiApplication.styleHints().colorSchemeChanged.emit(scheme)
+        image = grid.grab().toImage()
+        # A weekday cell in the middle of the month, away from its number and the lines.
+        seen[scheme] = image.pixelColor(int(grid.width() * 0.35), int(grid.height() * 0.62))
+    light, dark = seen[Qt.ColorScheme.Light], seen[Qt.ColorScheme.Dark]
+    assert light.name() == Colors.BASE.light
+    assert dark.name() == Colors.BASE.dark
