@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from zoneinfo import available_timezones
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.cohort import IntakeStatus, ParticipantDraft
 from sanctuary_desktop.domain.errors import FieldError, ValidationError
 from sanctuary_desktop.domain.zones import city_of, is_valid_zone, search_zones
@@ -344,7 +345,7 @@ def _parse_years(cell: str) -> tuple[int | None, str]:
         return None, f"'{text}' is not a whole number of years"
     digits = match.group(1)
     if len(digits) > 3:  # also keeps int() clear of its huge-number guard
-        return None, "must be between 0 and 80"
+        return None, f"must be between 0 and {limits.MAX_YEARS_IN_PRACTICE}"
     return int(digits), ""
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sanctuary_desktop.domain import limits, roster_csv
 from sanctuary_desktop.domain.cohort import IntakeStatus
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.roster_csv import MAX_BYTES, RosterPreview, read_roster_csv
@@ -397,3 +398,12 @@ def test_what_a_spreadsheet_writes_reads_back(
     preview = read(csv_text(rows, delimiter).encode(encoding))
     assert preview.delimiter == delimiter
     assert [(d.name, d.organisation) for d in preview.good] == people
+
+
+def test_a_huge_number_of_years_names_the_limit_from_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bound comes from limits.MAX_YEARS_IN_PRACTICE, not a copy of it."""
+    monkeypatch.setattr(limits, "MAX_YEARS_IN_PRACTICE", 60)
+    _years, message = roster_csv._parse_years("12345")
+    assert message == "must be between 0 and 60"
