@@ -126,6 +126,8 @@ class CohortHeader(QFrame):
         text = QVBoxLayout()
         self.title = styled(QLabel(), "title")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a name is words, never markup
+        self.title.setWordWrap(True)  # a long name whole, on as many lines as it needs
         self.subtitle = styled(QLabel(), "subtitle")
         self.subtitle.setWordWrap(True)
         self.details = styled(QLabel(), "muted")
@@ -213,7 +215,14 @@ class CohortsPage(QWidget):
         self._dialogs: list[QWidget] = []
 
         self.model: RowsModel[CohortSummary] = RowsModel(
-            [Column("Cohort", lambda r: summary_text(r, ctx.facilitator_zone))]
+            [
+                Column(
+                    "Cohort",
+                    lambda r: summary_text(r, ctx.facilitator_zone),
+                    # The whole name, even where a narrow list must still cut a long word.
+                    tooltip=lambda r: summary_text(r, ctx.facilitator_zone),
+                )
+            ]
         )
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -222,7 +231,11 @@ class CohortsPage(QWidget):
         self.list.setAccessibleName("Cohorts")
         self.list.setSpacing(2)
         self.list.setAlternatingRowColors(True)
-        self.list.setUniformItemSizes(True)
+        # A long cohort name wraps onto as many lines as it needs, re-laid out as the
+        # splitter moves; rows are as tall as their own text.
+        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(False)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setMinimumWidth(220)
