@@ -51,9 +51,8 @@ from sanctuary_desktop.ui.cohort_dialogs import video_link_edit
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.pdf_export import open_session_notes
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel, table_view
-from sanctuary_desktop.ui.theme import BAND_EDGE, BAND_GOOD, BAND_NIGHT, TEXT_MUTED, WARN
+from sanctuary_desktop.ui.theme import Colors
 from sanctuary_desktop.ui.widgets import (
-    ERROR_COLOR,
     FieldForm,
     ask_to_confirm,
     count_of,
@@ -63,7 +62,11 @@ from sanctuary_desktop.ui.widgets import (
     to_time,
 )
 
-BAND_COLORS = {Band.GOOD: BAND_GOOD, Band.EDGE: BAND_EDGE, Band.NIGHT: BAND_NIGHT}
+BAND_COLORS = {
+    Band.GOOD: Colors.BAND_GOOD,
+    Band.EDGE: Colors.BAND_EDGE,
+    Band.NIGHT: Colors.BAND_NIGHT,
+}
 WEEK_CHOICES = (("first", 1), ("second", 2), ("third", 3), ("fourth", 4), ("last", -1))
 
 
@@ -201,7 +204,7 @@ class SeriesDialog(QDialog):
         more = f"\n… and {len(starts) - 8} more" if len(starts) > 8 else ""
         past = sum(1 for s in starts if s < self.ctx.clock())
         warning = (
-            f"<p style='color:{ERROR_COLOR}'>"
+            f"<p style='color:{Colors.ERROR.css()}'>"
             + ("The first call is" if past == 1 else f"The first {past} calls are")
             + " already past and will be counted as held. "
             + "Pick a later first date to plan only calls still to come.</p>"
@@ -421,7 +424,7 @@ class CallsTab(QWidget):
                 Column(
                     "Their time",
                     lambda s: f"{s.label}–{s.end:%H:%M}",
-                    background=lambda s: BAND_COLORS[s.band],
+                    background=lambda s: BAND_COLORS[s.band].color(),
                 ),
                 Column(
                     "",
@@ -433,7 +436,7 @@ class CallsTab(QWidget):
                         )
                         if part
                     ),
-                    foreground=lambda _s: QColor(WARN),
+                    foreground=lambda _s: Colors.WARNING.color(),
                 ),
             ]
         )
@@ -592,7 +595,11 @@ class CallsTab(QWidget):
             )
 
         def muted(call: CallView) -> QColor | None:
-            return QColor(TEXT_MUTED) if call.cancelled or call.is_held(self.ctx.clock()) else None
+            return (
+                Colors.MUTED_TEXT.color()
+                if call.cancelled or call.is_held(self.ctx.clock())
+                else None
+            )
 
         return [
             Column("Call", lambda c: c.label, foreground=muted, tooltip=lambda c: c.notes),
@@ -610,7 +617,9 @@ class CallsTab(QWidget):
                 "Time zones",
                 lambda c: "cancelled" if c.cancelled else out_count(c),
                 tooltip=out_names,
-                foreground=lambda c: QColor(WARN) if out_names(c) and not c.cancelled else muted(c),
+                foreground=lambda c: (
+                    Colors.WARNING.color() if out_names(c) and not c.cancelled else muted(c)
+                ),
             ),
         ]
 
@@ -692,7 +701,7 @@ class CallsTab(QWidget):
         self.export_button.setEnabled(bool(self.plan and self.plan.calls))
 
     def show_message(self, text: str, *, error: bool = False) -> None:
-        color = ERROR_COLOR if error else "#2f6f62"
+        color = (Colors.ERROR if error else Colors.SUCCESS).css()
         self.message.setText(f"<span style='color:{color}'>{text}</span>")
         self.message.show()
 

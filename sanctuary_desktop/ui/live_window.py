@@ -62,12 +62,11 @@ from sanctuary_desktop.ui.pdf_export import open_session_notes
 from sanctuary_desktop.ui.shared_display import SharedDisplay
 from sanctuary_desktop.ui.sounds import SoundPlayer, Sounds
 from sanctuary_desktop.ui.tables import Column, RowsModel
-from sanctuary_desktop.ui.theme import ACCENT_LIGHT, TEXT_MUTED, WARN
+from sanctuary_desktop.ui.theme import Colors, set_role
 from sanctuary_desktop.ui.timer_style import (
-    PAUSED_BADGE,
     ProgressRing,
-    level_color_light,
-    paused_color,
+    level_color_on_window,
+    paused_color_on_window,
 )
 from sanctuary_desktop.ui.widgets import ask_to_confirm
 
@@ -249,7 +248,8 @@ class LiveWindow(QMainWindow):
         badge_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 115)
         self.paused_badge.setFont(badge_font)
         self.paused_badge.setStyleSheet(
-            f"background: {PAUSED_BADGE.name()}; color: #ffffff; border-radius: 6px;"
+            f"background: {Colors.PAUSED_BADGE.css()}; color: {Colors.ON_PAUSED_BADGE.css()};"
+            " border-radius: 6px;"
             " padding: 6px 14px;"
         )
         self.paused_badge.hide()
@@ -287,7 +287,7 @@ class LiveWindow(QMainWindow):
         self.late.setProperty("role", "card")
         self.late_text = QLabel("")
         self.late_text.setWordWrap(True)
-        self.late_text.setStyleSheet(f"color: {WARN};")
+        set_role(self.late_text, "warning")
         self.shorten = QPushButton("Shorten to end on time")
         self.shorten.setProperty("role", "secondary")
         self.shorten.clicked.connect(self.apply_shortening)
@@ -746,8 +746,13 @@ class LiveWindow(QMainWindow):
             self._show_stage(snap)
         _set_text(self.countdown, countdown_text(snap.remaining))
         paused = snap.phase is Phase.PAUSED
-        color = paused_color(dark=False) if paused else level_color_light(snap.level)
-        if previous is None or previous.level != snap.level or moved:
+        color = paused_color_on_window() if paused else level_color_on_window(snap.level)
+        if (
+            previous is None
+            or previous.level != snap.level
+            or previous.phase != snap.phase
+            or moved
+        ):
             self.countdown.setStyleSheet(f"color: {color.name()};")
         self.paused_badge.setVisible(paused)
         self.ring.set_state(snap.progress, color)
@@ -842,7 +847,7 @@ class LiveWindow(QMainWindow):
             )
         _set_text(self.call_line, text)
         behind = snap.pace >= 60
-        self.call_line.setStyleSheet(f"color: {WARN};" if behind else "")
+        set_role(self.call_line, "warning" if behind else "")
         if self.zones.isVisible():
             self._show_zones(True)
 
@@ -889,9 +894,9 @@ class LiveWindow(QMainWindow):
     def _mark_color(self, row: tuple[int, AgendaItem, int, Mark]) -> QColor | None:
         mark = row[3]
         if mark is Mark.CURRENT:
-            return QColor("#000000")
+            return Colors.TEXT.color()
         if mark in (Mark.DONE, Mark.SKIPPED):
-            return QColor(TEXT_MUTED)
+            return Colors.MUTED_TEXT.color()
         return None
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -1072,7 +1077,7 @@ def _another_main_window(window: QWidget) -> bool:
 
 
 def _current_background(row: tuple[int, AgendaItem, int, Mark]) -> QColor | None:
-    return QColor(ACCENT_LIGHT) if row[3] is Mark.CURRENT else None
+    return Colors.ACCENT_SOFT.color() if row[3] is Mark.CURRENT else None
 
 
 def _set_text(label: QLabel, text: str) -> None:
