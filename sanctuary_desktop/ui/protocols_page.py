@@ -174,6 +174,7 @@ class ProtocolsPage(QWidget):
         self.protocols: dict[str, Protocol] = {}
         self.current: Protocol | None = None
         self._dirty = False
+        self._announced = False  # what unsaved_changed last said
         self._loading = False
         self._pending_key: str | None = None
         self.unsaved_box: QMessageBox | None = None  # "Save changes to …?" while it is open
@@ -285,10 +286,11 @@ class ProtocolsPage(QWidget):
 
     @dirty.setter
     def dirty(self, value: bool) -> None:
-        was = self.has_unsaved()
         self._dirty = value
-        if self.has_unsaved() != was:
-            self.unsaved_changed.emit(self.has_unsaved())
+        unsaved = self.has_unsaved()
+        if unsaved != self._announced:
+            self._announced = unsaved
+            self.unsaved_changed.emit(unsaved)
 
     # -- building the editor -----------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY, DEFAULT_ROLES, Role
@@ -146,3 +146,19 @@ def test_unsaved_edits_are_announced_and_cleared_by_saving(qtbot: QtBot, ctx: Ap
     settle(qtbot, ctx)
     assert heard == [True, False]
     assert "unsaved" not in page.kind_label.text()
+
+
+def test_discarding_on_the_way_to_a_built_in_announces_nothing_unsaved(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    page = duplicated(qtbot, ctx)
+    heard: list[bool] = []
+    page.unsaved_changed.connect(heard.append)
+    QTest.keyClicks(page.name_edit, " again")
+    page.select_protocol("troika")
+    box = page.unsaved_box
+    assert box is not None and box.isVisible()
+    box.button(QMessageBox.StandardButton.Discard).click()
+    assert page.current is not None and page.current.key == "troika"
+    assert heard == [True, False]
+    assert not page.has_unsaved()
