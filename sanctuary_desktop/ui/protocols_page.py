@@ -218,6 +218,7 @@ class ProtocolsPage(QWidget):
         self.delete_button.clicked.connect(self.confirm_delete)
         header_text = QVBoxLayout()
         for label in (self.title, self.kind_label, self.summary_label, self.source_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # a shared file's words, never markup
             header_text.addWidget(label)
         header_text.addWidget(self.facts_label)
         header_buttons = QHBoxLayout()

@@ -162,3 +162,15 @@ def test_discarding_on_the_way_to_a_built_in_announces_nothing_unsaved(
     assert page.current is not None and page.current.key == "troika"
     assert heard == [True, False]
     assert not page.has_unsaved()
+
+
+def test_an_imported_source_is_shown_as_words_not_markup(qtbot: QtBot, ctx: AppContext) -> None:
+    page = duplicated(qtbot, ctx)
+    page.source_edit.setText("<b>Bold</b> & friends")
+    page.source_edit.textEdited.emit(page.source_edit.text())
+    page.save_button.click()
+    settle(qtbot, ctx)
+    assert page.current is not None
+    page._show(page.current)
+    assert page.source_label.textFormat() == Qt.TextFormat.PlainText
+    assert page.source_label.text() == "Source: <b>Bold</b> & friends"
