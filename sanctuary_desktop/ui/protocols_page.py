@@ -7,6 +7,7 @@ in place. Nothing is written until the whole protocol is valid.
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -432,7 +433,6 @@ class ProtocolsPage(QWidget):
         self.cue_holder.setContentsMargins(0, 0, 0, 0)
         self.cue_holder.addWidget(self.cue_form)
         stage_layout.addLayout(self.cue_holder)
-        self._set_cue_rows(tuple(Role))
         stage_layout.addStretch(1)
         self.stage_panel = stage_panel
         # The stage's fields are taller than a 1280x800 window leaves them: they scroll.
@@ -448,6 +448,7 @@ class ProtocolsPage(QWidget):
         self.revert_button = QPushButton("Discard changes")
         self.revert_button.clicked.connect(self.revert)
         self.dirty_label = styled(QLabel(), "muted")
+        self._set_cue_rows(tuple(Role))
         bottom = QHBoxLayout()
         bottom.addWidget(self.dirty_label, 1)
         bottom.addWidget(self.revert_button)
@@ -518,6 +519,11 @@ class ProtocolsPage(QWidget):
             edit.textEdited.connect(self._stage_edited)
         self.cue_holder.addWidget(self.cue_form)
         self.cue_form.show()  # a widget added to a page already shown stays hidden unasked
+        # Tab goes from the prompt through the cues, then on to Discard and Save: fields
+        # made after the page would otherwise come last in its focus chain.
+        chain = [self.stage_prompt, *self.cue_edits.values(), self.revert_button]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
         self.cue_heading.setVisible(bool(roles))
 
     @staticmethod

@@ -174,3 +174,22 @@ def test_an_imported_source_is_shown_as_words_not_markup(qtbot: QtBot, ctx: AppC
     page._show(page.current)
     assert page.source_label.textFormat() == Qt.TextFormat.PlainText
     assert page.source_label.text() == "Source: <b>Bold</b> & friends"
+
+
+def test_tab_goes_from_the_prompt_through_each_role_s_cue(qtbot: QtBot, ctx: AppContext) -> None:
+    page = duplicated(qtbot, ctx)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    page.roles_list.setCurrentRow(3)
+    page.remove_role_button.click()  # the cue rows are made anew
+    page.stage_prompt.setFocus()
+    QApplication.processEvents()
+    assert QApplication.focusWidget() is page.stage_prompt
+    seen = []
+    for _ in range(4):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        QTest.keyClick(focused, Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen == [*page.cue_edits.values(), page.revert_button]
