@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help="put a backup in place (the current data is kept as a backup first)"
     )
     restore.add_argument("backup", type=Path, metavar="FILE")
+    restore.add_argument(
+        "--to-server",
+        action="store_true",
+        help="with --database-url: put an archive's cohorts on the shared server, replacing "
+        "those of the same name there (everyone using the server sees the change)",
+    )
     commands.add_parser("check", help="check the database; reports, repairs nothing")
     return parser
 
@@ -138,6 +144,7 @@ class _Context:
         self.folder: DataFolder | None = None
         self.log_path: Path | None = None
         self.server = False
+        self.server_url: str | None = None
 
 
 def _run_headless(args: argparse.Namespace, context: _Context) -> int:
@@ -148,10 +155,20 @@ def _run_headless(args: argparse.Namespace, context: _Context) -> int:
     folder = context.folder = DataFolder(resolve_data_dir(args.data_dir))
     folder.prepare()
     context.log_path = configure_logging(folder, verbose=args.verbose)
-    if args.command == "restore":
-        return _restore(folder, args.backup)
     server = server_url(args.database_url)
     context.server = server is not None
+    context.server_url = server
+    if args.command == "restore":
+        if server is not None:
+            return _restore_to_server(folder, server, args.backup, confirmed=args.to_server)
+        if args.to_server:
+            print(
+                "error: --to-server restores onto a database server: give its address with "
+                "--database-url or SANCTUARY_DATABASE_URL. Nothing was changed.",
+                file=sys.stderr,
+            )
+            return 2
+        return _restore(folder, args.backup)
     args.settings_file = folder.root / "settings.ini"
     if args.command in READING:
         try:
@@ -224,9 +241,15 @@ def _trouble_lines(error: BaseException, context: _Context) -> list[str]:
     outside = _file_outside_the_data(error, folder, getattr(context.args, "output", None))
     if outside is not None:  # an output file or an archive, not the data: say which
         return [outside]
-    problem = diagnose(error, folder.database if folder is not None else None)
+    problem = diagnose(
+        error, folder.database if folder is not None else None, server=context.server
+    )
     lines = [problem.headline, problem.advice]
-    if folder is not None and not context.server:
+    if context.server_url is not None:
+        from sanctuary_desktop.store.database import shown_url
+
+        lines.append(f"Server: {shown_url(context.server_url)}")
+    elif folder is not None:
         lines.append(f"Data file: {folder.database}")
     if problem.detail:
         lines.append(f"What the system reported: {problem.detail}")
@@ -291,6 +314,36 @@ def _restore(folder: DataFolder, backup: Path) -> int:
     return 0
 
 
+def _restore_to_server(folder: DataFolder, server: str, backup: Path, *, confirmed: bool) -> int:
+    """Restore onto a shared server: only with --to-server, after a backup of what the
+    server holds; the local data file is never touched."""
+    from sanctuary_desktop.bootstrap import database_for
+    from sanctuary_desktop.services import backups
+    from sanctuary_desktop.services.opening import open_database
+    from sanctuary_desktop.store.database import shown_url
+
+    where = shown_url(server)
+    if not confirmed:
+        print(
+            f"error: the data is on the database server {where}, shared with everyone who "
+            "uses it. Restoring puts the archive's cohorts there in place of those of the "
+            "same name. To go ahead, run the same command with --to-server. Nothing was "
+            "changed, on the server or in the data folder.",
+            file=sys.stderr,
+        )
+        return 2
+    db = open_database(database_for(folder, server))
+    try:
+        kept = backups.take(db, "before-restore")
+        brought = backups.restore_to_server(db, backup).value
+    finally:
+        db.dispose()
+    print(f"Restored {backup} onto {where} ({brought} cohort(s)).")
+    if kept is not None:
+        print(f"What the server held before is kept as {kept.path}.")
+    return 0
+
+
 def _dispatch(db: Database, args: argparse.Namespace) -> int:
     from sanctuary_desktop.domain.zones import zone
     from sanctuary_desktop.services import calendar_export, calls, cohorts, demo
@@ -348,10 +401,11 @@ def _dispatch(db: Database, args: argparse.Namespace) -> int:
 
         info = backups.take(db, "manual")
         if info is None:
-            print("error: backups are for the local database file", file=sys.stderr)
+            print("error: there is no data to back up yet", file=sys.stderr)
             return 2
         write_atomically(args.output, info.path.read_bytes())
-        print(f"Wrote {args.output}: {info.summary}")
+        kind = " (an archive of everything on the server)" if db.is_server else ""
+        print(f"Wrote {args.output}{kind}: {info.summary}")
     elif args.command == "check":
         from sanctuary_desktop.services import integrity
 

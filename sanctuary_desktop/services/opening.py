@@ -47,6 +47,8 @@ class Trouble(StrEnum):
     BAD_ADDRESS = "bad-address"
     SERVER_UNREACHABLE = "server-unreachable"
     SIGN_IN_REFUSED = "sign-in-refused"
+    DATABASE_MISSING = "database-missing"
+    SERVER_ERROR = "server-error"
     UNKNOWN = "unknown"
 
 
@@ -65,6 +67,8 @@ HEADLINES = {
     Trouble.BAD_ADDRESS: "The database server's address is not valid.",
     Trouble.SERVER_UNREACHABLE: "The database server could not be reached.",
     Trouble.SIGN_IN_REFUSED: "The database server refused the sign-in.",
+    Trouble.DATABASE_MISSING: "The database server has no database of that name.",
+    Trouble.SERVER_ERROR: "The database server could not be used.",
     Trouble.UNKNOWN: "The data file could not be opened.",
 }
 
@@ -112,13 +116,24 @@ ADVICE = {
     ),
     Trouble.BAD_ADDRESS: (
         "Check the address given with --database-url or SANCTUARY_DATABASE_URL, for "
-        "example postgresql://name@server/database."
+        "example postgresql://name@server:5432/database."
     ),
     Trouble.SERVER_UNREACHABLE: (
         "Check the server's address and your network connection, or ask whoever runs the "
         "server whether it is up."
     ),
-    Trouble.SIGN_IN_REFUSED: "Check the user name and password in the server's address.",
+    Trouble.SIGN_IN_REFUSED: (
+        "Check the user name and password in the server's address (or in your libpq "
+        "password file), or ask whoever runs the server whether your account may sign in."
+    ),
+    Trouble.DATABASE_MISSING: (
+        "Check the database's name at the end of the server's address, or ask whoever runs "
+        "the server to create it (the app makes its tables, not the database itself)."
+    ),
+    Trouble.SERVER_ERROR: (
+        "The server answered with an error, named below. Ask whoever runs the server, or "
+        "try again later. Nothing has been changed."
+    ),
     Trouble.UNKNOWN: "The details below say what the system reported.",
 }
 
@@ -177,7 +192,7 @@ def open_database(db: Database) -> Database:
     except (OpeningProblem, NeedsWriting):
         raise
     except Exception as error:
-        raise diagnose(error, db.sqlite_path) from error
+        raise diagnose(error, db.sqlite_path, server=db.is_server) from error
     return db
 
 
@@ -250,16 +265,47 @@ def _quick_check(db: Database) -> None:
         raise OpeningProblem(Trouble.DAMAGED, f"SQLite's check found: {shown}")
 
 
-def diagnose(error: BaseException, where: Path | None = None) -> OpeningProblem:
+def diagnose(
+    error: BaseException, where: Path | None = None, *, server: bool = False
+) -> OpeningProblem:
     """Name the trouble behind an exception raised while opening or writing the data.
 
     ``where`` is the data file, when known: SQLite reports a full disk met while growing
-    its shared-memory file as a "disk I/O error", so the file system is asked too."""
+    its shared-memory file as a "disk I/O error", so the file system is asked too.
+    ``server``: the data is on a database server, so the trouble is the server's, never
+    the data file's."""
     problem = _diagnose(error)
+    if server:
+        if problem.trouble in SERVER_TROUBLES:
+            return problem
+        if problem.trouble in (Trouble.NEWER, Trouble.FOREIGN):
+            return OpeningProblem(problem.trouble, problem.detail)
+        return OpeningProblem(Trouble.SERVER_ERROR, problem.detail)
     if problem.trouble is Trouble.UNKNOWN and where is not None and _no_space_left(where):
         return OpeningProblem(Trouble.DISK_FULL, problem.detail)
     return problem
 
+
+# What can go wrong on the way to a server.
+SERVER_TROUBLES = frozenset(
+    {
+        Trouble.NO_DRIVER,
+        Trouble.BAD_ADDRESS,
+        Trouble.SERVER_UNREACHABLE,
+        Trouble.SIGN_IN_REFUSED,
+        Trouble.DATABASE_MISSING,
+        Trouble.SERVER_ERROR,
+    }
+)
+
+# PostgreSQL's error codes (SQLSTATE) for the troubles of signing in.
+SQLSTATE_TROUBLES = {
+    "28P01": Trouble.SIGN_IN_REFUSED,  # invalid_password
+    "28000": Trouble.SIGN_IN_REFUSED,  # invalid_authorization_specification
+    "3D000": Trouble.DATABASE_MISSING,  # invalid_catalog_name
+    "08001": Trouble.SERVER_UNREACHABLE,  # sqlclient_unable_to_establish_sqlconnection
+    "08006": Trouble.SERVER_UNREACHABLE,  # connection_failure
+}
 
 FULL_BELOW_BYTES = 256 * 1024
 
@@ -301,6 +347,10 @@ def _diagnose(error: BaseException) -> OpeningProblem:
         return OpeningProblem(Trouble.NO_DRIVER, message)
     if isinstance(error, ArgumentError):
         return OpeningProblem(Trouble.BAD_ADDRESS, message)
+    if isinstance(error, DBAPIError) and not isinstance(cause, sqlite3.Error):
+        known = _server_trouble(cause, lowered)
+        if known is not None:
+            return OpeningProblem(known, _server_detail(message))
     if isinstance(cause, NoAccess):
         return OpeningProblem(Trouble.NO_ACCESS, _os_detail(cause))
     if isinstance(cause, OSError) and not isinstance(cause, sqlite3.Error):
@@ -342,6 +392,45 @@ def _diagnose(error: BaseException) -> OpeningProblem:
         if "unable to open" in lowered:
             return OpeningProblem(Trouble.READ_ONLY, message)
     return OpeningProblem(Trouble.UNKNOWN, message or type(error).__name__)
+
+
+def _server_trouble(cause: BaseException, lowered: str) -> Trouble | None:
+    """A driver's error on the way to a server, by its SQLSTATE or, for libpq's own
+    connection errors (which carry none), by its words."""
+    state = getattr(cause, "sqlstate", None)
+    if isinstance(state, str) and state in SQLSTATE_TROUBLES:
+        return SQLSTATE_TROUBLES[state]
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return Trouble.SIGN_IN_REFUSED
+    if "no pg_hba.conf entry" in lowered or "authentication failed" in lowered:
+        return Trouble.SIGN_IN_REFUSED
+    if "database" in lowered and "does not exist" in lowered:
+        return Trouble.DATABASE_MISSING
+    if any(
+        words in lowered
+        for words in (
+            "connection refused",
+            "could not connect",
+            "could not translate host",
+            "timeout expired",
+            "name or service not known",
+            "no route to host",
+            "network is unreachable",
+            "server closed the connection",
+            "connection timed out",
+        )
+    ):
+        return Trouble.SERVER_UNREACHABLE
+    return None
+
+
+def _server_detail(message: str) -> str:
+    """libpq's words without its prefix ("connection failed: ... failed: FATAL:")."""
+    detail = message
+    for prefix in ("connection failed:",):
+        if detail.lower().startswith(prefix):
+            detail = detail[len(prefix) :].strip()
+    return detail
 
 
 def _os_detail(error: OSError) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sanctuary_desktop.store.backups import take_backup
@@ -116,7 +116,10 @@ def _configure_server_read_only(engine: Engine) -> None:
 def server_url(url: str) -> str:
     """``url`` with the app's PostgreSQL driver (psycopg 3) where none is named:
     `postgresql://` and `postgres://` would otherwise ask for psycopg2."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ValueError as error:  # a port that is not a number
+        raise ArgumentError(f"the address cannot be read ({error})") from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
         return parsed.render_as_string(hide_password=False)
