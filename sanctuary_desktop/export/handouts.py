@@ -86,6 +86,7 @@ class ProtocolCard:
     call_minutes: int | None = None  # the call's length, to compare the agenda with
     zone_label: str = ""  # "Vancouver time": the clock the times are on
     video_link: str = ""  # the call's link (its own, else the cohort's), printed clickable
+    source: str = ""  # where the protocol comes from, as its library says
 
     @property
     def total_minutes(self) -> int:
@@ -297,6 +298,8 @@ def _card_story(data: ProtocolCard, st: Styles, width: float) -> list[Flowable]:
         subtitle = f"{data.call} · {subtitle}"
     heading = styles()  # the title keeps its size: the room goes to the stages
     story: list[Flowable] = [_para(data.title, heading.title), _para(subtitle, heading.muted)]
+    if data.source:
+        story.append(_para(f"Source: {data.source}", heading.muted))
     if data.video_link:
         story.append(Paragraph(join_markup(data.video_link), heading.body))
     if data.overrun:

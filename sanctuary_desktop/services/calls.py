@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from sanctuary_desktop.domain.cohort import check_video_link
 from sanctuary_desktop.domain.errors import Collector, ValidationError, check_saveable
 from sanctuary_desktop.domain.schedule import Cadence, generate_starts, local_to_utc
 from sanctuary_desktop.domain.zones import zone
-from sanctuary_desktop.services.cohorts import load_call, load_cohort
+from sanctuary_desktop.services.cohorts import load_call, load_cohort, next_revision
 from sanctuary_desktop.services.views import (
     CallView,
     Outcome,
@@ -22,7 +23,7 @@ from sanctuary_desktop.services.views import (
     check_unchanged,
 )
 from sanctuary_desktop.store.database import Database
-from sanctuary_desktop.store.models import Call, Cohort, utc_now
+from sanctuary_desktop.store.models import Call, Cohort
 
 
 def _view_of(session: Session, call: Call) -> CallView:
@@ -99,17 +100,17 @@ def generate_series(
             if not _in_range(start, cohort.call_minutes):
                 field = "First date" if start == starts[0] else "Repeat"
                 raise ValidationError.single(field, f"must keep every call {limits.YEARS_TEXT}")
-        if replace_planned:
-            now = datetime.now(UTC)
-            for call in list(cohort.calls):
-                finished = call.live_run is not None and call.live_run.finished_at is not None
-                if call.starts_at > now and not finished:  # a call run early stays held
-                    session.delete(call)
-            session.flush()
-        for start in starts:
-            session.add(Call(cohort_id=cohort.id, starts_at=start, minutes=cohort.call_minutes))
-        session.flush()
-        session.refresh(cohort, ["calls"])
+        with _retitling(session, cohort):
+            if replace_planned:
+                now = datetime.now(UTC)
+                for call in list(cohort.calls):
+                    run = call.live_run
+                    finished = run is not None and run.finished_at is not None
+                    if call.starts_at > now and not finished:  # a call run early stays held
+                        session.delete(call)
+                session.flush()
+            for start in starts:
+                session.add(Call(cohort_id=cohort.id, starts_at=start, minutes=cohort.call_minutes))
         views = call_views(cohort.calls, cohort)
         return Outcome.of([v for v in views if v.starts_at in starts], Topic.CALLS)
 
@@ -141,7 +142,7 @@ def add_call(
     _check_instant(starts_at, minutes)
     _check_texts(title, notes, video_link)
     with db.unit_of_work() as session:
-        load_cohort(session, cohort_id)
+        cohort = load_cohort(session, cohort_id)
         call = Call(
             cohort_id=cohort_id,
             starts_at=starts_at,
@@ -150,7 +151,8 @@ def add_call(
             notes=notes.strip(),
             video_link=video_link.strip(),
         )
-        session.add(call)
+        with _retitling(session, cohort):
+            session.add(call)
         return Outcome.of(_view_of(session, call), Topic.CALLS)
 
 
@@ -177,14 +179,15 @@ def update_call(
         call = load_call(session, call_id)
         check_unchanged("Call", call.updated_at, read_at)
         if call.starts_at != starts_at or call.minutes != minutes:
-            _next_revision(call)
-        call.starts_at = starts_at
-        call.minutes = minutes
-        call.title = limits.one_line(title)
+            next_revision(call)
+        with _retitling(session, call.cohort):  # a move can change the others' order
+            call.starts_at = starts_at
+            call.minutes = minutes
+            call.title = limits.one_line(title)
         call.notes = notes.strip()
         if video_link is not None and video_link.strip() != call.video_link:
             # Calendars must take the new place to join, as they take a move.
-            _next_revision(call)
+            next_revision(call)
             call.video_link = video_link.strip()
         return Outcome.of(_view_of(session, call), Topic.CALLS)
 
@@ -200,15 +203,27 @@ def set_cancelled(db: Database, call_id: int, cancelled: bool) -> Outcome[CallVi
                 "is under way live: finish the live call first (or start it over), then cancel it",
             )
         if call.cancelled != cancelled:
-            call.cancelled = cancelled
-            _next_revision(call)
+            next_revision(call)
+            with _retitling(session, call.cohort):
+                call.cancelled = cancelled
         return Outcome.of(_view_of(session, call), Topic.CALLS)
 
 
-def _next_revision(call: Call) -> None:
-    """Calendars take a higher revision as news of the same event. It stops at the bound an
-    archive holds, a million changes on: far past any real call, and still exportable."""
-    call.revision = min(call.revision + 1, limits.MAX_REVISION)
+@contextmanager
+def _retitling(session: Session, cohort: Cohort) -> Iterator[None]:
+    """Around a change that can number a cohort's calls again: cancelling, adding, moving
+    or deleting one makes "Call 5 of 7" of another "Call 4 of 6". Each call whose title
+    so changes gets a new revision, which is its calendar SEQUENCE, so calendars take the
+    new title (and a call changed itself is not counted twice)."""
+    before = {v.id: (v.label, v.revision) for v in call_views(cohort.calls, cohort)}
+    yield
+    session.flush()
+    session.refresh(cohort, ["calls"])
+    for view in call_views(cohort.calls, cohort):
+        label, revision = before.get(view.id, (view.label, view.revision))
+        if view.label != label and view.revision == revision:
+            next_revision(next(c for c in cohort.calls if c.id == view.id))
+    session.flush()
 
 
 def _under_way(call: Call) -> bool:
@@ -219,10 +234,8 @@ def _under_way(call: Call) -> bool:
 def delete_call(db: Database, call_id: int) -> Outcome[int]:
     with db.unit_of_work() as session:
         call = load_call(session, call_id)
-        # The others are numbered again ("Call 6 of 6"): the cohort's change time is what
-        # raises their calendar SEQUENCE, so calendars take the new titles.
-        load_cohort(session, call.cohort_id).updated_at = utc_now()
-        session.delete(call)
+        with _retitling(session, call.cohort):
+            session.delete(call)
         return Outcome.of(call_id, Topic.CALLS)
 
 
@@ -237,22 +250,21 @@ def set_local_times(
         cohort = load_cohort(session, cohort_id)
         by_id = {c.id: c for c in cohort.calls}
         home = zone(cohort.home_tz)
-        for call_id, local_time in times:
-            call = by_id.get(call_id)
-            if call is None:
-                errors.add("Call", f"call {call_id} is not in this cohort")
-                continue
-            local_date = call.starts_at.astimezone(home).date()
-            new_start = local_to_utc(local_date, local_time, cohort.home_tz)
-            if not _in_range(new_start, call.minutes):
-                errors.add("Start", f"call {call_id} would no longer be {limits.YEARS_TEXT}")
-                continue
-            if new_start != call.starts_at:
-                call.starts_at = new_start
-                _next_revision(call)
-        errors.raise_if_any()
-        session.flush()
-        session.refresh(cohort, ["calls"])
+        with _retitling(session, cohort):
+            for call_id, local_time in times:
+                call = by_id.get(call_id)
+                if call is None:
+                    errors.add("Call", f"call {call_id} is not in this cohort")
+                    continue
+                local_date = call.starts_at.astimezone(home).date()
+                new_start = local_to_utc(local_date, local_time, cohort.home_tz)
+                if not _in_range(new_start, call.minutes):
+                    errors.add("Start", f"call {call_id} would no longer be {limits.YEARS_TEXT}")
+                    continue
+                if new_start != call.starts_at:
+                    call.starts_at = new_start
+                    next_revision(call)
+            errors.raise_if_any()
         return Outcome.of(call_views(cohort.calls, cohort), Topic.CALLS)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.cohort import CohortDraft
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services.cohort_list import CohortSummary
@@ -149,9 +150,26 @@ def update_cohort(db: Database, cohort_id: int, draft: CohortDraft) -> Outcome[C
     with db.unit_of_work() as session:
         cohort = load_cohort(session, cohort_id)
         check_unchanged("Cohort", cohort.updated_at, clean.read_at)
+        shown = _in_calendars(cohort)
         _apply(cohort, clean)
+        if _in_calendars(cohort) != shown:
+            # Every event's title, description or place changes: calendars must take it.
+            for call in cohort.calls:
+                next_revision(call)
         session.flush()
         return Outcome.of(CohortView.of(cohort), Topic.COHORTS, Topic.CALLS)
+
+
+def _in_calendars(cohort: Cohort) -> tuple[str, ...]:
+    """What a cohort gives each of its calendar events (see services/calendar_export)."""
+    return (cohort.name, cohort.focus, cohort.facilitators, cohort.video_link, cohort.home_tz)
+
+
+def next_revision(call: Call) -> None:
+    """Calendars take a higher revision (the event's SEQUENCE) as news of the same event.
+    It stops at the bound an archive holds, a million changes on: far past any real call,
+    and still exportable."""
+    call.revision = min(call.revision + 1, limits.MAX_REVISION)
 
 
 def duplicate_as_new_intake(

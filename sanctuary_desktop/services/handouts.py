@@ -12,7 +12,7 @@ from enum import StrEnum
 from sanctuary_desktop.domain.agenda import AgendaItem, build_agenda
 from sanctuary_desktop.domain.cohort import IntakeStatus
 from sanctuary_desktop.domain.errors import ValidationError
-from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY, Role, StopKind
+from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY, StopKind, roles_in
 from sanctuary_desktop.domain.timeplan import local_slots
 from sanctuary_desktop.domain.zones import city_of, is_valid_zone, zone
 from sanctuary_desktop.export import handouts as document
@@ -122,10 +122,15 @@ def protocol_card_data(
         starts_at, call_minutes = _home(call, clock), call.minutes
         link = call.join_link
         call_line = f"{call.label} · {document.long_date(starts_at)}"
+        try:
+            source = protocol_library.get_protocol(db, agenda.protocol_key).source
+        except ValidationError:
+            source = ""  # the protocol was deleted since; the agenda keeps its stages
     else:
         protocol = protocol_library.get_protocol(db, DEFAULT_PROTOCOL_KEY)
         items, protocol_name, call_line = build_agenda(protocol), protocol.name, ""
-    roles = [role for role in Role if any(item.cues.get(role) for item in items)]
+        source = protocol.source
+    roles = list(roles_in(item.cues for item in items))
     offsets = [sum(item.minutes for item in items[:index]) for index in range(len(items))]
     stages = tuple(
         document.CardStage(
@@ -149,6 +154,7 @@ def protocol_card_data(
         call_minutes=call_minutes,
         zone_label=_clock_label(clock),
         video_link=link,
+        source=source,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -275,3 +276,52 @@ def test_the_protocol_card_header_names_the_call_and_its_date_whole(db: Database
     cohort_id = sample(db)
     text = flat(handout_pdf(db, cohort_id, Handout.PROTOCOL, now=NOW))
     assert "Protocol card · Call 5 of 7 · 3 Dec 2026" in text
+
+
+@pytest.mark.parametrize("change", ["cancel", "delete", "add", "uncancel"])
+def test_every_renumbering_raises_the_sequence_at_once(db: Database, change: str) -> None:
+    """Within the same second too: the SEQUENCE is a count, not a clock."""
+    cohort_id = sample(db)
+    plan = cohorts.get_plan(db, cohort_id)
+    if change == "uncancel":
+        calls.set_cancelled(db, plan.calls[2].id, True)
+    before = summaries(
+        calendar_bytes(calendar_export.cohort_events(db, cohort_id), calendar_name="x")
+    )
+    target = plan.calls[2]
+    if change == "cancel":
+        calls.set_cancelled(db, target.id, True)
+    elif change == "uncancel":
+        calls.set_cancelled(db, target.id, False)
+    elif change == "delete":
+        calls.delete_call(db, target.id)
+    else:
+        calls.add_call(db, cohort_id, plan.calls[0].starts_at + timedelta(days=3), 90)
+    after = summaries(
+        calendar_bytes(calendar_export.cohort_events(db, cohort_id), calendar_name="x")
+    )
+    changed = [uid for uid in before if uid in after and before[uid][0] != after[uid][0]]
+    assert changed
+    for uid in changed:
+        assert after[uid][1] > before[uid][1], (change, before[uid], after[uid])
+    unchanged = [uid for uid in before if uid in after and before[uid][0] == after[uid][0]]
+    for uid in unchanged:
+        assert after[uid][1] == before[uid][1], "a call whose title stayed keeps its SEQUENCE"
+
+
+def test_renaming_the_cohort_raises_every_sequence(db: Database) -> None:
+    cohort_id = sample(db)
+    before = summaries(
+        calendar_bytes(calendar_export.cohort_events(db, cohort_id), calendar_name="x")
+    )
+    cohort = cohorts.get_cohort(db, cohort_id)
+    cohorts.update_cohort(db, cohort_id, replace(cohort.draft(), name="Renamed circle"))
+    after = summaries(
+        calendar_bytes(calendar_export.cohort_events(db, cohort_id), calendar_name="x")
+    )
+    assert all(after[uid][0].startswith("Renamed circle") for uid in after)
+    assert all(after[uid][1] > before[uid][1] for uid in before)
+    untouched = summaries(
+        calendar_bytes(calendar_export.cohort_events(db, cohort_id), calendar_name="x")
+    )
+    assert untouched == after, "exporting again changes nothing"

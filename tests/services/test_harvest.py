@@ -66,7 +66,7 @@ def test_the_sample_harvest_counts_themes_quotes_actions_and_attendance(db: Data
     assert data.themes[0].name == "burnout" and data.themes[0].calls == 4
     assert len(data.quotes) == sum(n.kind is NoteKind.QUOTE for n in notes)
     assert all(q.owner == "" for q in data.quotes)  # no sample quote names anyone
-    assert data.actions and all(a.owner == "Jordan Whitehorse" for a in data.actions)
+    assert data.actions and all(a.owner for a in data.actions)
     assert [(c.present, c.expected) for c in data.attendance] == [(7, 8), (8, 8), (7, 8), (8, 8)]
     people = {p.name: (p.attended, p.of_calls) for p in data.people}
     assert "Hana Sato 佐藤花" not in people  # withdrawn: never counted, never printed

@@ -64,3 +64,23 @@ def test_roles_survive_storage_agendas_archives_and_check(
     assert agendas.get_agenda(other_db, moved.id).items[0].cues == agenda.items[0].cues
     report = integrity.check(other_db)
     assert report.ok, report.problems
+
+
+def test_the_printed_card_shows_every_role_and_the_source(db: Database) -> None:
+    import io
+
+    import pypdf
+
+    from sanctuary_desktop.services import handouts
+
+    protocol = protocol_library.import_protocol(db, json.dumps(CLINIC).encode()).value
+    cohort = demo.create_sample(db, today=date(2026, 11, 23))
+    upcoming = [
+        c for c in cohorts.get_plan(db, cohort.id).calls if c.starts_at.date() > date(2026, 11, 23)
+    ]
+    agendas.apply_protocol(db, upcoming[0].id, protocol.key)
+    data = handouts.protocol_card_data(db, cohort.id, now=upcoming[0].starts_at)
+    assert "Coach" in data.roles and data.source == "Presencing Institute, adapted"
+    pdf = handouts.handout_pdf(db, cohort.id, handouts.Handout.PROTOCOL, now=upcoming[0].starts_at)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Offer an image" in text and "Presencing Institute, adapted" in text
