@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
 
+        self.unsaved_protocol = False
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status)
         ctx.services.busy_changed.connect(self._busy)
@@ -129,7 +130,18 @@ class MainWindow(QMainWindow):
         if page is None:
             page = self.pages[index] = make_page(index, self.ctx)
             self.stack.addWidget(page)
+            if index == PROTOCOLS:
+                cast("ProtocolsPage", page).unsaved_changed.connect(self._protocol_unsaved)
         return page
+
+    def _protocol_unsaved(self, unsaved: bool) -> None:
+        self.unsaved_protocol = unsaved
+        self._busy(not self.ctx.services.idle)
+
+    def _protocols_with_edits(self) -> ProtocolsPage | None:
+        page = self.pages.get(PROTOCOLS)
+        protocols = cast("ProtocolsPage | None", page)
+        return protocols if protocols is not None and protocols.has_unsaved() else None
 
     @property
     def calendar_page(self) -> CalendarPage:
@@ -144,8 +156,17 @@ class MainWindow(QMainWindow):
         return cast("SearchPage", self.page(SEARCH))
 
     def _row_changed(self, row: int) -> None:
-        if 0 <= row < len(PAGES):
-            self.stack.setCurrentWidget(self.page(row))
+        if not 0 <= row < len(PAGES):
+            return
+        protocols = self._protocols_with_edits()
+        if protocols is not None and row != PROTOCOLS:
+            # Unsaved edits to a protocol: stay until they are saved or let go.
+            blocked = self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(PROTOCOLS)
+            self.sidebar.blockSignals(blocked)
+            protocols.before_leaving(lambda: self.show_page(row))
+            return
+        self.stack.setCurrentWidget(self.page(row))
 
     def open_search(self) -> None:
         self.show_page(SEARCH)
@@ -228,7 +249,13 @@ class MainWindow(QMainWindow):
 
     def _busy(self, busy: bool) -> None:
         zone = city_of(self.ctx.facilitator_zone)
-        self.status.setText("Working…" if busy else f"Saved · your time zone: {zone}")
+        if busy:
+            said = "Working…"
+        elif self.unsaved_protocol:
+            said = "Unsaved changes to a protocol"
+        else:
+            said = "Saved"
+        self.status.setText(f"{said} · your time zone: {zone}")
 
     def _build_menus(self) -> None:
         menus = self.menuBar()
@@ -415,6 +442,11 @@ class MainWindow(QMainWindow):
         self.ctx.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        protocols = self._protocols_with_edits()
+        if protocols is not None:
+            event.ignore()
+            protocols.before_leaving(self.close)
+            return
         for window in list(self.live_windows.values()):
             if not window.ask_to_quit(self.close):  # a running call asks first
                 event.ignore()

@@ -251,3 +251,36 @@ def test_a_refusal_nobody_shows_is_never_silent(qtbot: QtBot, ctx: AppContext) -
     assert box.isVisible() and "finish the live call first" in box.text()
     assert "Nothing was changed" in box.informativeText()
     box.close()
+
+
+def test_unsaved_protocol_edits_are_said_and_kept_when_leaving(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QMessageBox
+
+    from sanctuary_desktop.domain.protocols import DEFAULT_PROTOCOL_KEY
+    from sanctuary_desktop.ui.main_window import CALENDAR, PROTOCOLS
+
+    window = open_window(qtbot, ctx)
+    window.show_page(PROTOCOLS)
+    page = window.protocols_page
+    settle(qtbot, ctx)
+    page.select_protocol(DEFAULT_PROTOCOL_KEY)
+    page.duplicate_button.click()
+    settle(qtbot, ctx)
+    page.name_edit.setFocus()
+    QTest.keyClicks(page.name_edit, " again")
+    assert window.status.text().startswith("Unsaved changes to a protocol")
+    window.show_page(CALENDAR)  # the sidebar, as a click would
+    assert window.stack.currentWidget() is page, "stays until the edits are saved or let go"
+    box = page.unsaved_box
+    assert box is not None and box.isVisible()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.stack.currentWidget() is page and page.has_unsaved()
+    window.close()
+    assert window.isVisible(), "closing asks too"
+    page.unsaved_box.button(QMessageBox.StandardButton.Save).click()  # type: ignore[union-attr]
+    settle(qtbot, ctx)
+    assert not window.isVisible()
+    assert window.status.text().startswith("Saved")
