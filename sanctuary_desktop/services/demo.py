@@ -329,6 +329,7 @@ def create_sample(db: Database, today: date | None = None) -> CohortView:
             end_date=start + timedelta(days=215),
             call_minutes=90,
             notes="Sample cohort: explore freely, or delete it from the Cohort menu.",
+            video_link="https://meet.jit.si/tending-the-commons-peer-circle",
         ),
     ).value
     drafts = [

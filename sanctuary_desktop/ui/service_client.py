@@ -102,9 +102,15 @@ class ServiceClient(QObject):
 
 
 def _still_there(callback: Callable[..., Any] | None) -> bool:
-    """False when the callback is a method (or a partial of one) of a Qt object that has
-    been deleted: a page or dialog closed before its answer came back."""
+    """False when the callback belongs to a Qt object that has been deleted (a page or
+    dialog closed before its answer came back): a method of it, a partial of one, or a
+    lambda that closes over it (`lambda rows: self._arrived(ticket, rows)`)."""
     while isinstance(callback, functools.partial):
         callback = callback.func
-    owner = getattr(callback, "__self__", None)
-    return not isinstance(owner, QObject) or Shiboken.isValid(owner)
+    owners = [getattr(callback, "__self__", None)]
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            owners.append(cell.cell_contents)
+        except ValueError:  # a cell not yet filled
+            continue
+    return all(Shiboken.isValid(owner) for owner in owners if isinstance(owner, QObject))

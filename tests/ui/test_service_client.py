@@ -54,3 +54,15 @@ def test_an_answer_for_a_closed_widget_is_dropped_but_its_changes_announced(
     qtbot.waitUntil(lambda: client.idle, timeout=2000)
     assert kept.text() == "here"
     assert announced == [frozenset({Topic.CALLS})]
+
+
+def test_a_lambda_closing_over_a_closed_widget_is_dropped(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLabel
+    from shiboken6 import Shiboken
+
+    client = ServiceClient(FinishedAtOnce(), Events())  # type: ignore[arg-type]
+    page = QLabel()
+    ticket = 7
+    client.call(lambda _db: "late", then=lambda text: page.setText(f"{ticket} {text}"))
+    Shiboken.delete(page)
+    qtbot.waitUntil(lambda: client.idle, timeout=2000)  # no RuntimeError from a dead label
