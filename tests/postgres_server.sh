@@ -95,9 +95,22 @@ max_connections = 200
 EOF
 fi
 
-if ! as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+ready() { as_owner "$BIN/pg_isready" -q -h "$SOCKETS" -p "$PORT" -d postgres; }
+if ! ready; then
   log "starting the test server on 127.0.0.1:$PORT"
-  as_owner "$BIN/pg_ctl" -D "$DATA" -l "$STATE/server.log" -w -t 60 start >/dev/null
+  # A server killed a moment ago may leave its lock file behind for a while: try again.
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    if as_owner "$BIN/pg_ctl" -D "$DATA" -l "$STATE/server.log" -o "-p $PORT" -w -t 60 \
+      start >/dev/null 2>&1 || ready; then
+      break
+    fi
+    if [ "$attempt" = 10 ]; then
+      log "the server did not start; its log is $STATE/server.log"
+      tail -n 20 "$STATE/server.log" >&2 || true
+      exit 1
+    fi
+    sleep 1
+  done
 fi
 
 psql_admin() {
