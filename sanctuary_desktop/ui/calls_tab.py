@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,10 +48,11 @@ from sanctuary_desktop.domain.timeplan import Band, LocalSlot, local_slots
 from sanctuary_desktop.domain.zones import city_of, zone
 from sanctuary_desktop.export.files import safe_file_name
 from sanctuary_desktop.services import calls
-from sanctuary_desktop.services.views import CallView, ChangedSince, CohortPlan
+from sanctuary_desktop.services.views import CallView, CohortPlan
 from sanctuary_desktop.ui.cohort_dialogs import video_link_edit
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.pdf_export import open_session_notes
+from sanctuary_desktop.ui.record_dialog import RecordDialog
 from sanctuary_desktop.ui.tables import ROW_ROLE, Column, RowsModel, table_view
 from sanctuary_desktop.ui.theme import Colors
 from sanctuary_desktop.ui.widgets import (
@@ -241,10 +244,8 @@ class SeriesDialog(QDialog):
         self.form.show_errors(error)
 
 
-class CallDialog(QDialog):
+class CallDialog(RecordDialog):
     """Add one call, or move and re-time an existing one."""
-
-    saved = Signal(object)
 
     def __init__(
         self,
@@ -325,19 +326,11 @@ class CallDialog(QDialog):
         self.video_link.setCursorPosition(0)
         self.notes.setPlainText(call.notes)
 
-    def reload(self) -> None:
-        if self.call is None:
-            return
-        self.reload_button.setEnabled(False)
-        self.ctx.services.call(
-            calls.get_call, self.call.id, then=self._reloaded, failed=self._failed
-        )
+    def record(self) -> CallView | None:
+        return self.call
 
-    def _reloaded(self, call: CallView) -> None:
-        self.fill(call)
-        self.form.clear_errors()
-        self.reload_button.hide()
-        self.save_button.setEnabled(True)
+    def read_again(self) -> Callable[..., Any]:
+        return calls.get_call
 
     def starts_at(self) -> datetime:
         return local_to_utc(
@@ -347,48 +340,24 @@ class CallDialog(QDialog):
         )
 
     def submit(self) -> None:
-        self.form.clear_errors()
-        self.save_button.setEnabled(False)
+        texts = {
+            "title": self.title.text(),
+            "notes": self.notes.toPlainText(),
+            "video_link": self.video_link.text(),
+        }
         if self.call is None:
-            self.ctx.services.call(
-                calls.add_call,
-                self.plan.cohort.id,
-                self.starts_at(),
-                self.minutes.value(),
-                title=self.title.text(),
-                notes=self.notes.toPlainText(),
-                video_link=self.video_link.text(),
-                then=self._done,
-                failed=self._failed,
+            self.save_with(
+                calls.add_call, self.plan.cohort.id, self.starts_at(), self.minutes.value(), **texts
             )
         else:
-            self.ctx.services.call(
+            self.save_with(
                 calls.update_call,
                 self.call.id,
                 starts_at=self.starts_at(),
                 minutes=self.minutes.value(),
-                title=self.title.text(),
-                notes=self.notes.toPlainText(),
-                video_link=self.video_link.text(),
                 read_at=self.call.updated_at,
-                then=self._done,
-                failed=self._failed,
+                **texts,
             )
-
-    def _done(self, view: CallView) -> None:
-        self.saved.emit(view)
-        self.accept()
-
-    def _failed(self, error: ValidationError) -> None:
-        self.form.show_errors(error)
-        if isinstance(error, ChangedSince):
-            # Saving again would put the older values back: reload first.
-            self.reload_button.setEnabled(True)
-            self.reload_button.show()
-            self.reload_button.setFocus()
-            self.adjustSize()
-        else:
-            self.save_button.setEnabled(True)
 
 
 class CallsTab(QWidget):

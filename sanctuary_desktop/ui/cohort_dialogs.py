@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
@@ -23,8 +25,9 @@ from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.cohort import CohortDraft, WakingHours
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services import cohorts
-from sanctuary_desktop.services.views import ChangedSince, CohortView
+from sanctuary_desktop.services.views import CohortView
 from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.record_dialog import RecordDialog
 from sanctuary_desktop.ui.widgets import (
     FieldForm,
     ZonePicker,
@@ -53,10 +56,8 @@ def date_edit(value: date) -> QDateEdit:
     return edit
 
 
-class CohortDialog(QDialog):
+class CohortDialog(RecordDialog):
     """New cohort when `cohort` is None, otherwise edit it. Emits `saved` with the view."""
-
-    saved = Signal(object)
 
     def __init__(
         self, ctx: AppContext, cohort: CohortView | None = None, parent: QWidget | None = None
@@ -150,19 +151,11 @@ class CohortDialog(QDialog):
         self.day_end.setTime(QTime(hours.end.hour, hours.end.minute))
         self.notes.setPlainText(draft.notes)
 
-    def reload(self) -> None:
-        if self.cohort is None:
-            return
-        self.reload_button.setEnabled(False)
-        self.ctx.services.call(
-            cohorts.get_cohort, self.cohort.id, then=self._reloaded, failed=self._failed
-        )
+    def record(self) -> CohortView | None:
+        return self.cohort
 
-    def _reloaded(self, cohort: CohortView) -> None:
-        self.fill(cohort)
-        self.form.clear_errors()
-        self.reload_button.hide()
-        self.save_button.setEnabled(True)
+    def read_again(self) -> Callable[..., Any]:
+        return cohorts.get_cohort
 
     def draft(self) -> CohortDraft:
         return CohortDraft(
@@ -186,30 +179,10 @@ class CohortDialog(QDialog):
         except ValidationError as error:
             self.form.show_errors(error)
             return
-        self.save_button.setEnabled(False)
         if self.cohort is None:
-            self.ctx.services.call(
-                cohorts.create_cohort, draft, then=self._done, failed=self._failed
-            )
+            self.save_with(cohorts.create_cohort, draft)
         else:
-            self.ctx.services.call(
-                cohorts.update_cohort, self.cohort.id, draft, then=self._done, failed=self._failed
-            )
-
-    def _done(self, view: CohortView) -> None:
-        self.saved.emit(view)
-        self.accept()
-
-    def _failed(self, error: ValidationError) -> None:
-        self.form.show_errors(error)
-        if isinstance(error, ChangedSince):
-            # Saving again would put the older values back: reload first.
-            self.reload_button.setEnabled(True)
-            self.reload_button.show()
-            self.reload_button.setFocus()
-            self.adjustSize()
-        else:
-            self.save_button.setEnabled(True)
+            self.save_with(cohorts.update_cohort, self.cohort.id, draft)
 
 
 class DuplicateDialog(QDialog):

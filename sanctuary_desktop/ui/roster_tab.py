@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -32,8 +34,9 @@ from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.domain.roster_csv import RosterPreview, RosterRow, read_roster_csv
 from sanctuary_desktop.domain.zones import city_of
 from sanctuary_desktop.services import participant_edits, roster
-from sanctuary_desktop.services.views import ChangedSince, CohortPlan, ParticipantView
+from sanctuary_desktop.services.views import CohortPlan, ParticipantView
 from sanctuary_desktop.ui.context import AppContext
+from sanctuary_desktop.ui.record_dialog import RecordDialog
 from sanctuary_desktop.ui.tables import ROW_ROLE, SORT_ROLE, Column, RowsModel, table_view
 from sanctuary_desktop.ui.theme import Colors, Pair
 from sanctuary_desktop.ui.widgets import (
@@ -84,9 +87,7 @@ ROSTER_COLUMNS: list[Column[ParticipantView]] = [
 ]
 
 
-class ParticipantDialog(QDialog):
-    saved = Signal(object)
-
+class ParticipantDialog(RecordDialog):
     def __init__(
         self,
         ctx: AppContext,
@@ -170,22 +171,11 @@ class ParticipantDialog(QDialog):
         self.interview_date.setEnabled(self.interviewed.isChecked())
         self.notes.setPlainText(draft.notes)
 
-    def reload(self) -> None:
-        if self.participant is None:
-            return
-        self.reload_button.setEnabled(False)
-        self.ctx.services.call(
-            participant_edits.get_participant,
-            self.participant.id,
-            then=self._reloaded,
-            failed=self._failed,
-        )
+    def record(self) -> ParticipantView | None:
+        return self.participant
 
-    def _reloaded(self, participant: ParticipantView) -> None:
-        self.fill(participant)
-        self.form.clear_errors()
-        self.reload_button.hide()
-        self.save_button.setEnabled(True)
+    def read_again(self) -> Callable[..., Any]:
+        return participant_edits.get_participant
 
     def draft(self) -> ParticipantDraft:
         years = self.years.value()
@@ -209,35 +199,15 @@ class ParticipantDialog(QDialog):
         except ValidationError as error:
             self.form.show_errors(error)
             return
-        self.save_button.setEnabled(False)
         if self.participant is None:
-            self.ctx.services.call(
-                roster.add_participant, self.cohort_id, draft, then=self._done, failed=self._failed
-            )
+            self.save_with(roster.add_participant, self.cohort_id, draft)
         else:
-            self.ctx.services.call(
+            self.save_with(
                 participant_edits.update_participant_as_read,
                 self.participant.id,
                 draft,
                 self.participant,
-                then=self._done,
-                failed=self._failed,
             )
-
-    def _done(self, view: ParticipantView) -> None:
-        self.saved.emit(view)
-        self.accept()
-
-    def _failed(self, error: ValidationError) -> None:
-        self.form.show_errors(error)
-        if isinstance(error, ChangedSince):
-            # Saving again would put the older values back: reload first.
-            self.reload_button.setEnabled(True)
-            self.reload_button.show()
-            self.reload_button.setFocus()
-            self.adjustSize()
-        else:
-            self.save_button.setEnabled(True)
 
 
 def _row_problem(row: RosterRow) -> str:
