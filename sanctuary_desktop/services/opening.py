@@ -49,6 +49,7 @@ class Trouble(StrEnum):
     SIGN_IN_REFUSED = "sign-in-refused"
     DATABASE_MISSING = "database-missing"
     SERVER_ERROR = "server-error"
+    SERVER_FOREIGN = "server-foreign"
     UNKNOWN = "unknown"
 
 
@@ -69,6 +70,7 @@ HEADLINES = {
     Trouble.SIGN_IN_REFUSED: "The database server refused the sign-in.",
     Trouble.DATABASE_MISSING: "The database server has no database of that name.",
     Trouble.SERVER_ERROR: "The database server could not be used.",
+    Trouble.SERVER_FOREIGN: "That database on the server is not a Sanctuary Desktop database.",
     Trouble.UNKNOWN: "The data file could not be opened.",
 }
 
@@ -130,6 +132,10 @@ ADVICE = {
         "Check the database's name at the end of the server's address, or ask whoever runs "
         "the server to create it (the app makes its tables, not the database itself)."
     ),
+    Trouble.SERVER_FOREIGN: (
+        "It holds another program's tables, and the app does not add its own to them. "
+        "Nothing has been changed: give the address of a database of its own."
+    ),
     Trouble.SERVER_ERROR: (
         "The server answered with an error, named below. Ask whoever runs the server, or "
         "try again later. Nothing has been changed."
@@ -144,10 +150,14 @@ RESTORING_HELPS = frozenset(
 
 
 class OpeningProblem(Exception):
-    def __init__(self, trouble: Trouble, detail: str) -> None:
+    """``server``: the data is on a database server, where a backup in the local data
+    folder is never the way out."""
+
+    def __init__(self, trouble: Trouble, detail: str, *, server: bool = False) -> None:
         super().__init__(trouble, detail)
         self.trouble = trouble
         self.detail = detail
+        self.server = server
 
     def __str__(self) -> str:
         return f"{HEADLINES[self.trouble]} {self.detail}".strip()
@@ -162,7 +172,7 @@ class OpeningProblem(Exception):
 
     @property
     def restoring_helps(self) -> bool:
-        return self.trouble in RESTORING_HELPS
+        return self.trouble in RESTORING_HELPS and not self.server
 
 
 class NeedsWriting(Exception):
@@ -182,7 +192,9 @@ def open_database(db: Database) -> Database:
         version = _recognised_version(db) if db.is_sqlite else db.schema_version()
         if version is not None and schema_is_newer(version):
             raise OpeningProblem(
-                Trouble.NEWER, f"(schema {version}; this version reads {SCHEMA_HEAD})"
+                Trouble.NEWER,
+                f"(schema {version}; this version reads {SCHEMA_HEAD})",
+                server=db.is_server,
             )
         if version == SCHEMA_HEAD:
             return db
@@ -276,11 +288,11 @@ def diagnose(
     the data file's."""
     problem = _diagnose(error)
     if server:
-        if problem.trouble in SERVER_TROUBLES:
-            return problem
-        if problem.trouble in (Trouble.NEWER, Trouble.FOREIGN):
-            return OpeningProblem(problem.trouble, problem.detail)
-        return OpeningProblem(Trouble.SERVER_ERROR, problem.detail)
+        if problem.trouble is Trouble.FOREIGN:
+            return OpeningProblem(Trouble.SERVER_FOREIGN, problem.detail, server=True)
+        if problem.trouble in SERVER_TROUBLES or problem.trouble is Trouble.NEWER:
+            return OpeningProblem(problem.trouble, problem.detail, server=True)
+        return OpeningProblem(Trouble.SERVER_ERROR, problem.detail, server=True)
     if problem.trouble is Trouble.UNKNOWN and where is not None and _no_space_left(where):
         return OpeningProblem(Trouble.DISK_FULL, problem.detail)
     return problem
@@ -295,6 +307,7 @@ SERVER_TROUBLES = frozenset(
         Trouble.SIGN_IN_REFUSED,
         Trouble.DATABASE_MISSING,
         Trouble.SERVER_ERROR,
+        Trouble.SERVER_FOREIGN,
     }
 )
 

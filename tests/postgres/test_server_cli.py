@@ -230,3 +230,23 @@ def test_the_startup_backup_on_a_server_is_an_archive_in_the_backups_folder(
     archives = sorted(p.name for p in folder.backups.iterdir())
     assert len(archives) == 2 and all(n.startswith("server-") for n in archives)
     assert not folder.database.exists(), "no local data file is made"
+
+
+def test_another_programs_database_on_the_server_is_left_alone(
+    tmp_path: Path, empty_server_database: str
+) -> None:
+    db = Database(empty_server_database)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE orders (id integer primary key)"))
+    finally:
+        db.dispose()
+    data = tmp_path / "profile"
+    result = cli(data, "--database-url", empty_server_database, "demo")
+    assert_server_trouble(result, Trouble.SERVER_FOREIGN, empty_server_database, data)
+    assert "orders" in result.stderr
+    db = Database(empty_server_database)
+    try:
+        assert db.schema_version() is None, "no table of the app's was added"
+    finally:
+        db.dispose()
