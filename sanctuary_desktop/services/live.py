@@ -129,6 +129,7 @@ def append_events(db: Database, run_id: int, events: Sequence[LiveEvent]) -> Out
                     numbers=",".join(str(n) for n in event.values),
                 )
             )
+        finished_before = run.finished_at
         if any(event.action in _MAY_FINISH for event in events):
             # Moving on from the last stage finishes the call as surely as FINISH does.
             session.flush()
@@ -137,6 +138,9 @@ def append_events(db: Database, run_id: int, events: Sequence[LiveEvent]) -> Out
                 agenda_from_json(run.items), run.scheduled_start, run.call_minutes, _events(run)
             )
             run.finished_at = timer.finished_at
+        if run.finished_at != finished_before:
+            # A finished run makes its call held: the lists of calls change too.
+            return Outcome.of(len(events), Topic.LIVE, Topic.CALLS)
         return Outcome.of(len(events), Topic.LIVE)
 
 

@@ -427,13 +427,12 @@ class CohortsPage(QWidget):
     def _data_changed(self, topics: frozenset[Topic]) -> None:
         from sanctuary_desktop.services.views import Topic
 
+        # A timer key or a note's autosave touches none of these (a run that finishes
+        # says CALLS too, since its call is then held): the list and the plan stay.
+        if not topics & {Topic.COHORTS, Topic.PARTICIPANTS, Topic.CALLS}:
+            return
         self.reload_list()
-        if self.selected_id is not None and topics & {
-            Topic.COHORTS,
-            Topic.PARTICIPANTS,
-            Topic.CALLS,
-            Topic.LIVE,  # a live run finished makes its call held
-        }:
+        if self.selected_id is not None:
             self.load_plan()
 
     # -- actions -------------------------------------------------------------------------

@@ -43,3 +43,18 @@ def test_a_cancelled_call_is_never_held(db: Database) -> None:
     _, coming = sample_calls(db)
     calls.set_cancelled(db, coming, True)
     assert not calls.get_call(db, coming).is_held(datetime(2100, 1, 1, tzinfo=UTC))
+
+
+def test_a_run_that_finishes_says_its_calls_changed(db: Database) -> None:
+    from sanctuary_desktop.services.views import Topic
+
+    _held, call_id = sample_calls(db)
+    run = live.open_live(db, call_id).value
+    timer = run.timer()
+    at = datetime.now(UTC)
+    started = live.append_events(db, run.run_id, timer.command(Action.START, at).events)
+    assert started.changed == frozenset({Topic.LIVE}), "a timer key touches no list"
+    finished = live.append_events(
+        db, run.run_id, timer.command(Action.FINISH, at + timedelta(minutes=5)).events
+    )
+    assert Topic.CALLS in finished.changed

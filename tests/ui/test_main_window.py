@@ -284,3 +284,30 @@ def test_unsaved_protocol_edits_are_said_and_kept_when_leaving(
     settle(qtbot, ctx)
     assert not window.isVisible()
     assert window.status.text().startswith("Saved")
+
+
+def test_timer_keys_and_note_autosaves_do_not_reload_the_cohorts(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    from sanctuary_desktop.services.views import Topic
+
+    add_sample(ctx)
+    window = open_window(qtbot, ctx)
+    page = window.cohorts_page
+    qtbot.waitUntil(lambda: page.plan is not None)
+    settle(qtbot, ctx)
+    asked: list[str] = []
+    real_call = ctx.services.call
+
+    def counting(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(fn.__name__)
+        return real_call(fn, *args, **kwargs)
+
+    ctx.services.call = counting  # type: ignore[method-assign]
+    for topics in ({Topic.LIVE}, {Topic.NOTES}, {Topic.LIVE, Topic.NOTES}):
+        ctx.events.data_changed.emit(frozenset(topics))
+    settle(qtbot, ctx)
+    assert "list_cohorts" not in asked and "get_plan" not in asked
+    ctx.events.data_changed.emit(frozenset({Topic.LIVE, Topic.CALLS}))  # a run finished
+    settle(qtbot, ctx)
+    assert "list_cohorts" in asked and "get_plan" in asked
