@@ -266,11 +266,59 @@ class Database:
                 raise NotOurDatabase(f"it holds another program's tables ({shown})")
 
     def backup(self, reason: str) -> Path | None:
-        """A consistent copy through SQLite's online backup API, owner-only."""
+        """A consistent copy through SQLite's online backup API, owner-only; on a
+        PostgreSQL server, pg_dump's archive of it when pg_dump is installed."""
+        if self.engine.dialect.name == "postgresql":
+            return self._server_dump(reason)
         source = self.sqlite_path
         if source is None or self.backups_dir is None or not source.exists():
             return None
         return take_backup(source, self.backups_dir, reason)
+
+    def _server_dump(self, reason: str) -> Path | None:
+        """pg_dump's custom-format archive of the server's database in the backups folder
+        (`server-<UTC stamp>-<reason>.dump`, owner-only); None without pg_dump or a
+        backups folder. The password goes to pg_dump through its environment, never its
+        command line."""
+        import glob
+        import re
+        import shutil
+        import subprocess
+        from datetime import UTC, datetime
+
+        folder = self.backups_dir
+        candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), reverse=True)
+        pg_dump = shutil.which("pg_dump") or (candidates[0] if candidates else None)
+        if folder is None or pg_dump is None:
+            log.warning("no backup of the server before %s: pg_dump is not installed", reason)
+            return None
+        url = make_url(self.url)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        label = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-") or "manual"
+        target = folder / f"server-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{label}.dump"
+        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+        env = {**os.environ, "PGCONNECT_TIMEOUT": str(SERVER_CONNECT_TIMEOUT_S)}
+        if url.password is not None:
+            env["PGPASSWORD"] = str(url.password)
+        command = [pg_dump, "--format=custom", "--no-owner", "--file", str(partial)]
+        for option, value in (("--host", url.host), ("--port", url.port)):
+            if value is not None:
+                command += [option, str(value)]
+        if url.username:
+            command += ["--username", url.username]
+        command += ["--dbname", url.database or ""]
+        old_umask = os.umask(0o077)
+        try:
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        finally:
+            os.umask(old_umask)
+        if done.returncode != 0:
+            partial.unlink(missing_ok=True)
+            said = done.stderr.strip().splitlines()
+            raise RuntimeError(f"pg_dump could not back up the server: {said[-1] if said else ''}")
+        os.replace(partial, target)
+        log.info("server backed up with pg_dump to %s", target.name)
+        return target
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -136,4 +137,34 @@ def test_a_client_waits_while_another_holds_the_migration_lock(
         assert out.strip() == "migrated"
     finally:
         holder.dispose()
+    _schema_once_at_head(empty_server_database)
+
+
+def test_an_older_schema_on_a_server_is_dumped_before_it_is_upgraded(
+    empty_server_database: str, tmp_path: Path
+) -> None:
+    import glob
+    import shutil
+
+    if not (shutil.which("pg_dump") or glob.glob("/usr/lib/postgresql/*/bin/pg_dump")):
+        pytest.skip("pg_dump is not installed: the server is upgraded without a dump")
+    old = Database(empty_server_database)
+    try:
+        with old.engine.connect() as conn:
+            config = alembic_config(old)
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0004")
+            conn.commit()
+    finally:
+        old.dispose()
+    backups = tmp_path / "backups"
+    db = Database(empty_server_database, backups_dir=backups)
+    try:
+        assert db.migrate()
+    finally:
+        db.dispose()
+    dumps = list(backups.iterdir())
+    assert [p.name.endswith("-before-migration-from-0004.dump") for p in dumps] == [True]
+    assert dumps[0].read_bytes()[:5] == b"PGDMP"
+    assert dumps[0].stat().st_mode & 0o777 == 0o600
     _schema_once_at_head(empty_server_database)
