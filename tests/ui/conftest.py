@@ -38,6 +38,20 @@ def collect_on_gui_thread(qapp: QApplication) -> Iterator[None]:
 ContextFactory = Callable[[datetime], AppContext]
 
 
+@pytest.fixture(autouse=True)
+def no_dialog_outlives_its_test(qapp: QApplication) -> Iterator[None]:
+    """Each test starts with no dialog left open by another: one that a test opened and
+    did not close is closed (and deleted) once it is over."""
+    yield
+    from PySide6.QtWidgets import QDialog
+
+    for widget in qapp.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.done(0)
+            widget.deleteLater()
+    qapp.processEvents()
+
+
 @pytest.fixture
 def make_context(tmp_path: Path, qtbot: QtBot) -> Iterator[ContextFactory]:
     """Build contexts whose clock stands still at the given instant; shut them down after."""
