@@ -248,9 +248,8 @@ def schedule_backups(ctx: AppContext, window: QObject) -> QTimer:
 
 def backup_if_due(db: Database, now: datetime, *, keep: int) -> None:
     from sanctuary_desktop.services import backups
-    from sanctuary_desktop.store.backups import daily_backup_due
 
-    if db.backups_dir is not None and daily_backup_due(db.backups_dir, now):
+    if backups.daily_due(db, now):
         backups.take(db, "daily", keep=keep)
 
 

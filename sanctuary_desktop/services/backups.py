@@ -9,14 +9,17 @@ from pathlib import Path
 from sanctuary_desktop.domain.errors import ValidationError
 from sanctuary_desktop.services.views import Outcome, Topic
 from sanctuary_desktop.store.backups import (
-    BackupInfo as BackupInfo,  # what the backups dialog shows; ui/ reads it from here
-)
-from sanctuary_desktop.store.backups import (
+    DAILY,
+    STAMP_FORMAT,
     BackupProblem,
+    daily_backup_due,
     inspect_backup,
     list_backups,
     restore_backup,
     take_backup,
+)
+from sanctuary_desktop.store.backups import (
+    BackupInfo as BackupInfo,  # what the backups dialog shows; ui/ reads it from here
 )
 from sanctuary_desktop.store.database import Database
 from sanctuary_desktop.store.location import DataFolder
@@ -25,7 +28,6 @@ FIELD = "Backup"
 
 # A server's backups: the app's own archive of everything, in the backups folder.
 SERVER_BACKUP = re.compile(r"^server-(?P<stamp>\d{8}T\d{12}Z)-(?P<reason>[a-z0-9-]+)\.zip$")
-STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
 
 
 def take(db: Database, reason: str, *, keep: int = 20) -> BackupInfo | None:
@@ -79,6 +81,23 @@ def server_archives(folder: Path) -> list[Path]:
         return []
     found = [p for p in folder.iterdir() if SERVER_BACKUP.match(p.name) and p.is_file()]
     return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def daily_due(db: Database, now: datetime) -> bool:
+    """True when no backup of this data (the file's, or the server's archive) was taken
+    in the 24 hours before ``now``."""
+    folder = db.backups_dir
+    if folder is None:
+        return False
+    if db.is_sqlite:
+        return daily_backup_due(folder, now)
+    for path in server_archives(folder):
+        match = SERVER_BACKUP.match(path.name)
+        assert match is not None
+        taken = datetime.strptime(match["stamp"], STAMP_FORMAT).replace(tzinfo=UTC)
+        if timedelta(0) <= now - taken < DAILY:
+            return False
+    return True
 
 
 def restore_to_server(db: Database, archive: Path) -> Outcome[int]:

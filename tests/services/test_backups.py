@@ -137,3 +137,21 @@ def test_restoring_an_older_backup_migrates_it(db: Database, tmp_path: Path) -> 
     # The backup is migrated on its way in; the file restored from stays as it was.
     assert "before-restore" in reasons
     assert inspect_backup(backup).schema == "0002"
+
+
+def test_a_daily_backup_is_due_by_the_backups_of_the_data_in_use(tmp_path: Path) -> None:
+    """On a server the daily backup is its archive: the file's backups do not count, and
+    an archive taken today means none is due (one was taken at every start before)."""
+    from datetime import UTC, datetime, timedelta
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    server = Database("postgresql+psycopg://me@127.0.0.1:1/cohorts", backups_dir=folder)
+    now = datetime(2026, 12, 3, 12, tzinfo=UTC)
+    stamp = (now - timedelta(hours=3)).strftime("%Y%m%dT%H%M%S%fZ")
+    (folder / f"sanctuary-{stamp}-startup.db").write_bytes(b"a file's backup")
+    assert backups.daily_due(server, now)
+    (folder / f"server-{stamp}-startup.zip").write_bytes(b"an archive")
+    assert not backups.daily_due(server, now)
+    assert backups.daily_due(server, now + timedelta(days=1))
+    server.dispose()
