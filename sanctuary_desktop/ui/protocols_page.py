@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -60,7 +60,8 @@ from sanctuary_desktop.services import protocol_library
 from sanctuary_desktop.services.views import Topic
 from sanctuary_desktop.ui.context import AppContext
 from sanctuary_desktop.ui.tables import Column, RowsModel, table_view
-from sanctuary_desktop.ui.widgets import ERROR_COLOR, FieldForm, ask_to_confirm, count_of
+from sanctuary_desktop.ui.theme import Colors, set_role
+from sanctuary_desktop.ui.widgets import FieldForm, ask_to_confirm, count_of
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 10
 STAGE_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -574,7 +575,7 @@ class ProtocolsPage(QWidget):
             font = title.font()
             font.setBold(True)
             title.setFont(font)
-            title.setForeground(QColor("#5f6368"))
+            title.setForeground(Colors.MUTED_TEXT.color())
             self.list.addItem(title)
             for protocol in group:
                 item = QListWidgetItem(
@@ -587,7 +588,7 @@ class ProtocolsPage(QWidget):
         if not own:
             hint = QListWidgetItem("None yet: duplicate a built-in or import a file.")
             hint.setFlags(Qt.ItemFlag.NoItemFlags)
-            hint.setForeground(QColor("#5f6368"))
+            hint.setForeground(Colors.MUTED_TEXT.color())
             self.list.addItem(hint)
         self.list.blockSignals(False)
         if wanted in self.protocols:
@@ -905,7 +906,7 @@ class ProtocolsPage(QWidget):
             stage: StageTemplate = item.data(STAGE_ROLE)
             extra = " · per presenter" if stage.per_presenter else ""
             item.setText(f"{row + 1}. {stage.name or '(no name)'} — {stage.minutes} min{extra}")
-            item.setForeground(QColor("black"))
+            item.setForeground(Colors.TEXT.color())
             item.setToolTip("")
         row = self.stage_list.currentRow()
         count = self.stage_list.count()
@@ -1067,13 +1068,13 @@ class ProtocolsPage(QWidget):
         for row in bad:
             stage_item = self.stage_list.item(row)
             if stage_item is not None:
-                stage_item.setForeground(QColor(ERROR_COLOR))
+                stage_item.setForeground(Colors.ERROR.color())
                 stage_item.setToolTip("\n".join(f"{e.field} {e.message}" for e in bad[row]))
         self.show_message("Not saved yet: please fix what is marked in red.", error=True)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
+        set_role(self.message, "error" if error else "")
         self.message.setVisible(bool(text))
 
     def duplicate_current(self) -> None:
