@@ -23,7 +23,7 @@ from zoneinfo import available_timezones
 from sanctuary_desktop.domain import limits
 from sanctuary_desktop.domain.cohort import IntakeStatus, ParticipantDraft
 from sanctuary_desktop.domain.errors import FieldError, ValidationError
-from sanctuary_desktop.domain.zones import city_of, is_valid_zone, search_zones
+from sanctuary_desktop.domain.zones import city_of, is_valid_zone, search_zones, zone_for
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2_000
@@ -300,9 +300,13 @@ def _column_order(error: FieldError) -> int:
 
 
 def _resolve_zone(text: str) -> tuple[str, str]:
-    """An IANA name, or a city or country naming exactly one zone: (zone, error)."""
+    """An IANA name, or a city, country, Windows zone name ("New Zealand Standard Time",
+    as Outlook exports write it) or zone name naming exactly one zone: (zone, error)."""
     if is_valid_zone(text):
         return text, ""
+    exact = zone_for(text)
+    if exact is not None:
+        return exact, ""
     wanted = text.casefold()
     matches = search_zones(text)
     names = (

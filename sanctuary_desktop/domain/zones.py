@@ -419,6 +419,9 @@ def zone_for(text: str) -> str | None:
     if is_valid_zone(text.strip()):
         return text.strip()
     query = _fold(text)
+    windows = _windows_zones().get(query)
+    if windows is not None:  # Windows' own name says which zone it means
+        return windows
     exact = [choice.name for choice in zone_choices() if query and query in choice.keys]
     if len(exact) <= 1:
         return exact[0] if exact else None
@@ -426,6 +429,19 @@ def zone_for(text: str) -> str | None:
     best = min(ranks[name][0] for name in exact)
     leaders = [name for name in exact if ranks[name][0] == best]
     return leaders[0] if len(leaders) == 1 and best < len(_HOME_COUNTRIES) else None
+
+
+@functools.cache
+def _windows_zones() -> dict[str, str]:
+    """Windows' zone names (as Outlook and Windows exports write them), folded, to the
+    IANA zone CLDR maps each to."""
+    from babel.core import get_global
+
+    canonical = dict(get_global("zone_aliases"))
+    return {
+        _fold(name): canonical.get(target, target)
+        for name, target in get_global("windows_zone_mapping").items()
+    }
 
 
 def city_of(name: str) -> str:

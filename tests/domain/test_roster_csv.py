@@ -407,3 +407,20 @@ def test_a_huge_number_of_years_names_the_limit_from_limits(
     monkeypatch.setattr(limits, "MAX_YEARS_IN_PRACTICE", 60)
     _years, message = roster_csv._parse_years("12345")
     assert message == "must be between 0 and 60"
+
+
+def test_windows_zone_names_and_other_cities_are_read() -> None:
+    preview = read(
+        "Name,Time zone\n"
+        "Aroha,New Zealand Standard Time\n"
+        "Amélie,Montréal\n"
+        "Zoë,Pacific Standard Time\n"
+        "Tewodros,E. Africa Standard Time\n".encode()
+    )
+    assert [d.time_zone for d in preview.good] == [
+        "Pacific/Auckland",
+        "America/Toronto",
+        "America/Los_Angeles",  # the zone Windows means by it
+        "Africa/Nairobi",
+    ]
+    assert not preview.bad
