@@ -22,6 +22,7 @@ import functools
 import re
 import sqlite3
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,40 +150,12 @@ def differences(actual: SchemaShape, expected: SchemaShape) -> list[str]:
     return found
 
 
-@functools.cache
-def reference_shapes() -> dict[str, SchemaShape]:
-    """The schema of every version the app's migrations know, keyed by revision.
-
-    Built by running the migrations one step at a time in a scratch file (about half a
-    second); imports Alembic, so only restore, the backups list and `check` call it."""
+@contextlib.contextmanager
+def _migrating(path: Path) -> Iterator[tuple[Callable[[str], None], list[str]]]:
+    """A way to upgrade the SQLite file at ``path`` step by step with the app's own
+    migrations (each step committed), and their revisions, oldest first. Imports Alembic."""
     from alembic import command
     from alembic.script import ScriptDirectory
-
-    from sanctuary_desktop.store.database import Database
-    from sanctuary_desktop.store.migrate import alembic_config
-
-    shapes: dict[str, SchemaShape] = {}
-    with tempfile.TemporaryDirectory(prefix="sanctuary-schema-") as scratch:
-        path = Path(scratch) / "reference.db"
-        db = Database(f"sqlite:///{path}")
-        try:
-            config = alembic_config(db)
-            revisions = list(ScriptDirectory.from_config(config).walk_revisions())
-            with db.engine.connect() as conn:
-                config.attributes["connection"] = conn
-                for script in reversed(revisions):
-                    command.upgrade(config, script.revision)
-                    conn.commit()
-                    with contextlib.closing(sqlite3.connect(path)) as reader:
-                        shapes[script.revision] = shape_of(reader)
-        finally:
-            db.dispose()
-    return shapes
-
-
-def create_at(path: Path, version: str) -> None:
-    """Give the (empty) file at ``path`` the app's schema as it was at ``version``."""
-    from alembic import command
 
     from sanctuary_desktop.store.database import Database
     from sanctuary_desktop.store.migrate import alembic_config
@@ -190,12 +163,41 @@ def create_at(path: Path, version: str) -> None:
     db = Database(f"sqlite:///{path}")
     try:
         config = alembic_config(db)
+        scripts = ScriptDirectory.from_config(config).walk_revisions()
+        revisions = [script.revision for script in reversed(list(scripts))]
         with db.engine.connect() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, version)
-            conn.commit()
+
+            def upgrade(revision: str) -> None:
+                command.upgrade(config, revision)
+                conn.commit()
+
+            yield upgrade, revisions
     finally:
         db.dispose()
+
+
+@functools.cache
+def reference_shapes() -> dict[str, SchemaShape]:
+    """The schema of every version the app's migrations know, keyed by revision.
+
+    Built by running the migrations one step at a time in a scratch file (about half a
+    second); imports Alembic, so only restore, the backups list and `check` call it."""
+    shapes: dict[str, SchemaShape] = {}
+    with tempfile.TemporaryDirectory(prefix="sanctuary-schema-") as scratch:
+        path = Path(scratch) / "reference.db"
+        with _migrating(path) as (upgrade, revisions):
+            for revision in revisions:
+                upgrade(revision)
+                with contextlib.closing(sqlite3.connect(path)) as reader:
+                    shapes[revision] = shape_of(reader)
+    return shapes
+
+
+def create_at(path: Path, version: str) -> None:
+    """Give the (empty) file at ``path`` the app's schema as it was at ``version``."""
+    with _migrating(path) as (upgrade, _revisions):
+        upgrade(version)
 
 
 def verify(conn: sqlite3.Connection, version: str) -> list[str]:
